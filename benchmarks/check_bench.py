@@ -1,0 +1,120 @@
+"""Speed of `songngu check`: a 1 MB draft against a 100,000-term glossary (target < 2 s).
+
+The glossary is synthesised from the IWSLT text (word n-grams as the matcher
+benchmark makes them, Vietnamese paired with English at random, plus the bundled glossary), the draft is the IWSLT
+Vietnamese repeated to 1 MB and the source the matching English lines. Times
+are medians of --repeat runs. The baseline, measured in the same run, is one
+bare pass of the term matcher over every draft line: the least any glossary
+check must do.
+
+Run:  python benchmarks/check_bench.py [--terms 100000] [--mb 1] [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+IWSLT = ROOT.parent / "shared" / "data" / "iwslt15-en-vi"
+
+
+def read(lang: str) -> list[str]:
+    lines = []
+    for name in ("tst2012", "tst2013"):
+        with open(IWSLT / f"{name}.{lang}", encoding="utf-8") as fh:
+            lines += [html.unescape(line.rstrip("\n")) for line in fh]
+    return lines
+
+
+def synthesise_terms(lines, count: int, rng) -> list[str]:
+    """Distinct 1-4 word n-grams of letters, none starting or ending with one of the 100
+    commonest words (as benchmarks/matcher_bench.py makes them)."""
+    freq = Counter(tok.lower() for line in lines for tok in line.split())
+    stop = {tok for tok, _ in freq.most_common(100)}
+    grams = set()
+    for line in lines:
+        toks = line.split()
+        for n in (1, 2, 3, 4):
+            for i in range(len(toks) - n + 1):
+                gram = toks[i:i + n]
+                if all(t.isalpha() for t in gram) and gram[0].lower() not in stop \
+                        and gram[-1].lower() not in stop:
+                    grams.add(" ".join(gram))
+    return rng.sample(sorted(grams), min(count, len(grams)))
+
+
+def glossary(n_terms: int):
+    from glossary.model import Entry
+    from glossary.tsv import load_bundled
+
+    rng = random.Random(5)
+    bundled = load_bundled()
+    n = n_terms - len(bundled)
+    vi, en = synthesise_terms(read("vi"), n, rng), synthesise_terms(read("en"), n, rng)
+    return bundled + [Entry(f"synthetic.{i}", "phrase", v, e) for i, (v, e) in enumerate(zip(vi, en))]
+
+
+def timed(fn, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), result
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--terms", type=int, default=100_000)
+    ap.add_argument("--mb", type=float, default=1.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    if not IWSLT.is_dir():
+        sys.exit(f"IWSLT data missing at {IWSLT}")
+    from glossary.matcher import Matcher
+    from tm.qa.check import Checker
+
+    vi, en = read("vi"), read("en")
+    pairs = [(v, e) for v, e in zip(vi, en) if v.strip() and e.strip()]
+    draft_lines, source_lines, size = [], [], 0
+    while size < args.mb * 1_000_000:
+        for v, e in pairs:
+            draft_lines.append(v)
+            source_lines.append(e)
+            size += len(v.encode("utf-8")) + 1
+            if size >= args.mb * 1_000_000:
+                break
+    draft, source = "\n".join(draft_lines) + "\n", "\n".join(source_lines) + "\n"
+    entries = glossary(args.terms)
+    print(f"draft {len(draft.encode('utf-8')) / 1e6:.2f} MB, {len(draft_lines)} lines; "
+          f"glossary {len(entries)} entries; median of {args.repeat}")
+
+    def fresh():
+        checker = Checker(entries)
+        checker.check("Việt Nam và Triều Tiên.", "Viet Nam and the DPRK.", src_lang="en")  # builds indexes
+        return checker
+
+    build_t, checker = timed(fresh, args.repeat)
+    matcher = checker.matcher
+    base_t, _ = timed(lambda: [matcher.find(line, "vi") for line in draft_lines], args.repeat)
+    nosrc_t, r1 = timed(lambda: checker.check(draft, src_lang="en"), args.repeat)
+    src_t, r2 = timed(lambda: checker.check(draft, source, src_lang="en"), args.repeat)
+    target = 2.0
+    print(f"baseline: one matcher pass over the draft           {base_t:6.2f} s")
+    print(f"glossary indexes (matcher, garbled-term finder)     {build_t:6.2f} s  (once per run)")
+    print(f"check without a source   {nosrc_t:6.2f} s  ({nosrc_t / base_t:4.1f}x baseline, "
+          f"{len(r1.findings)} findings)  {'OK' if nosrc_t < target else 'SLOW'} (< {target} s)")
+    print(f"check with the source    {src_t:6.2f} s  ({src_t / base_t:4.1f}x baseline, "
+          f"{len(r2.findings)} findings)  {'OK' if src_t < target else 'SLOW'} (< {target} s)")
+    print(f"with index building      {build_t + src_t:6.2f} s  (a cold `songngu check` run)")
+
+
+if __name__ == "__main__":
+    main()

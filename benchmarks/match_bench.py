@@ -1,0 +1,294 @@
+"""Fuzzy-match benchmark: songngu's index against rapidfuzz brute force and Translate Toolkit.
+
+Synthetic memories are made by recombining the IWSLT15 en-vi test sentences
+(../shared/data/iwslt15-en-vi): each unit splices the start of one sentence
+pair onto the end of another (both languages cut at the same fractions).
+One sentence pair in ten is held out. Queries:
+
+- ``near``: a unit's source side with 1-3 random word edits (a known near-duplicate);
+- ``none``: a held-out sentence (no near-duplicate in the memory).
+
+For each size the script reports index build time and peak memory (measured in
+a child process that only builds the index and runs the queries), per-query
+p50/p95 of ``Matcher.search_ids`` (top 5, min 50), the same statistics for a
+rapidfuzz brute-force scan (``process.extract`` over every unit, token-coded,
+C loop) in the same run, the speed-up, an exactness check (every brute-forced
+query's top-5 scores equal ours), and at 100k units Translate Toolkit's
+``translate.search.match.matcher`` (character Levenshtein, the peer to beat).
+
+Usage::
+
+    python benchmarks/match_bench.py                 # 100k units
+    python benchmarks/match_bench.py --million       # 100k and 1M units (about 15 min)
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rapidfuzz import process  # noqa: E402
+from rapidfuzz.distance import Levenshtein  # noqa: E402
+
+from tm.index import WORD, TokenIndex  # noqa: E402
+from tm.match import Matcher, tokens  # noqa: E402
+from tm.store import Unit, open_store  # noqa: E402
+
+IWSLT = Path(os.environ.get("SONGNGU_SHARED", ROOT.parent / "shared")) / "data" / "iwslt15-en-vi"
+TOP, MIN = 5, 50.0
+
+
+def read_pairs():
+    def lines(name, lang):
+        with open(IWSLT / f"{name}.{lang}", encoding="utf-8") as fh:
+            return [html.unescape(x.rstrip("\n")) for x in fh]
+    pairs = []
+    for name in ("tst2012", "tst2013"):
+        pairs += [(v, e) for v, e in zip(lines(name, "vi"), lines(name, "en")) if v.strip() and e.strip()]
+    return pairs
+
+
+def split_pool(pairs, seed):
+    rng = random.Random(seed)
+    pairs = pairs[:]
+    rng.shuffle(pairs)
+    held = len(pairs) // 10
+    return pairs[held:], pairs[:held]
+
+
+def synthetic_units(pool, size, seed):
+    """*size* distinct (vi, en) pairs spliced from *pool*."""
+    rng = random.Random(seed)
+    seen = set()
+    split = [(v.split(), e.split()) for v, e in pool]
+    while len(seen) < size:
+        (av, ae), (bv, be) = rng.choice(split), rng.choice(split)
+        f, g = rng.uniform(0.25, 0.75), rng.uniform(0.25, 0.75)
+        vi = " ".join(av[:round(f * len(av))] + bv[round(g * len(bv)):])
+        en = " ".join(ae[:round(f * len(ae))] + be[round(g * len(be)):])
+        if vi and en and (vi, en) not in seen:
+            seen.add((vi, en))
+            yield vi, en
+
+
+def ensure_db(folder: Path, size: int, seed: int) -> Path:
+    path = folder / f"tm-{size}-{seed}.db"
+    if path.exists():
+        return path
+    pool, _ = split_pool(read_pairs(), seed)
+    tmp = path.with_suffix(".part")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    store = open_store(tmp)
+    t0 = time.perf_counter()
+    with store.transaction():
+        batch = []
+        for vi, en in synthetic_units(pool, size, seed):
+            batch.append(Unit(vi, en, kind="parallel", provenance=[{"file": "synthetic"}]))
+            if len(batch) == 10000:
+                store.add_units(batch)
+                batch = []
+        store.add_units(batch)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    os.replace(tmp, path)
+    print(f"  made {path.name}: {size} units in {time.perf_counter() - t0:.0f} s", flush=True)
+    return path
+
+
+def make_queries(db: Path, count: int, seed: int):
+    """Half near-duplicates of stored units, half held-out sentences; both languages."""
+    rng = random.Random(seed + 1)
+    _, held = split_pool(read_pairs(), seed)
+    store = open_store(db)
+    top = store.max_unit_id()
+    vocab = {"vi": set(), "en": set()}
+    for v, e in held:
+        vocab["vi"].update(v.split())
+        vocab["en"].update(e.split())
+    vocab = {k: sorted(v) for k, v in vocab.items()}
+    queries = []
+    while len(queries) < count // 2:
+        lang = rng.choice(("vi", "en"))
+        (unit,) = store.get_units([rng.randint(1, top)]) or [None]
+        if unit is None:
+            continue
+        words = unit.text(lang).split()
+        for _ in range(rng.randint(1, 3)):
+            op, at = rng.choice("sdi"), rng.randrange(len(words))
+            if op == "s":
+                words[at] = rng.choice(vocab[lang])
+            elif op == "d" and len(words) > 1:
+                del words[at]
+            else:
+                words.insert(at, rng.choice(vocab[lang]))
+        queries.append({"kind": "near", "lang": lang, "text": " ".join(words)})
+    for v, e in rng.sample(held, count - len(queries)):
+        lang = rng.choice(("vi", "en"))
+        queries.append({"kind": "none", "lang": lang, "text": v if lang == "vi" else e})
+    store.close()
+    return queries
+
+
+def measure(db: str, queries_path: str):
+    """Child process: build the index from scratch, run the queries, print JSON."""
+    queries = json.loads(Path(queries_path).read_text(encoding="utf-8"))
+    store = open_store(db)
+    with store.transaction():
+        for table in ("fz_meta", "fz_vocab", "fz_post", "fz_units", "fz_lens"):
+            store.conn.execute(f"DROP TABLE IF EXISTS {table}")
+    t0 = time.perf_counter()
+    TokenIndex(store).refresh()
+    build = time.perf_counter() - t0
+    matcher = Matcher(store)
+    out = []
+    for q in queries:
+        toks = tokens(q["text"])
+        t = time.perf_counter()
+        res = matcher.search_ids(toks, q["lang"], TOP, MIN)
+        out.append({"ms": (time.perf_counter() - t) * 1000, "scores": [s for s, _ in res]})
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    size = os.path.getsize(db)
+    print(json.dumps({"build_s": build, "peak_mb": peak, "db_mb": size / 2**20, "results": out}))
+
+
+class BruteForce:
+    """rapidfuzz over every unit, tokens coded as characters; same score definition."""
+
+    def __init__(self, db: Path):
+        store = open_store(db)
+        self.codes = {}
+        self.choices = {"vi": [], "en": []}
+        for vi_key, en_key in store.conn.execute("SELECT vi_key, en_key FROM units ORDER BY id"):
+            self.choices["vi"].append(self.encode(WORD.findall(vi_key)))
+            self.choices["en"].append(self.encode(WORD.findall(en_key)))
+        store.close()
+
+    def encode(self, toks, grow=True):
+        out = []
+        for t in toks:
+            c = self.codes.get(t)
+            if c is None:
+                if not grow:
+                    out.append("\x01")
+                    continue
+                c = self.codes[t] = chr(0x100 + len(self.codes))
+            out.append(c)
+        return "".join(out)
+
+    def search(self, text, lang):
+        q = self.encode(tokens(text), grow=False)
+        hits = process.extract(q, self.choices[lang], scorer=Levenshtein.normalized_similarity,
+                                limit=TOP, score_cutoff=MIN / 100)
+        return [100 * s for _, s, _ in hits]
+
+
+def tt_matcher(db: Path, queries, count):
+    """Translate Toolkit's matcher over the same units (source = each query's language)."""
+    from translate.search.match import matcher
+    from translate.storage.base import TranslationStore, TranslationUnit
+
+    store = open_store(db)
+    stores = {"vi": TranslationStore(), "en": TranslationStore()}
+    for vi, en in store.conn.execute("SELECT vi, en FROM units ORDER BY id"):
+        for lang, src, tgt in (("vi", vi, en), ("en", en, vi)):
+            unit = TranslationUnit(src)
+            unit.target = tgt
+            stores[lang].units.append(unit)
+    store.close()
+    # Its heap compares units when two similarities tie; base units define no order.
+    TranslationUnit.__lt__ = lambda a, b: id(a) < id(b)
+    t0 = time.perf_counter()
+    matchers = {lang: matcher(s, max_candidates=TOP, min_similarity=MIN, max_length=10000)
+                for lang, s in stores.items()}
+    setup = time.perf_counter() - t0
+    times = []
+    for q in queries[:count]:
+        t = time.perf_counter()
+        matchers[q["lang"]].matches(q["text"])
+        times.append((time.perf_counter() - t) * 1000)
+    return setup, times
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def run_size(args, size):
+    print(f"\n== {size:,} units ==", flush=True)
+    db = ensure_db(Path(args.dir), size, args.seed)
+    queries = make_queries(db, args.queries, args.seed)
+    qpath = Path(args.dir) / f"queries-{size}.json"
+    qpath.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    child = subprocess.run([sys.executable, __file__, "_measure", str(db), str(qpath)],
+                           check=True, capture_output=True, text=True)
+    data = json.loads(child.stdout)
+    ours = data["results"]
+    print(f"index build {data['build_s']:.1f} s, peak memory {data['peak_mb']:.0f} MB "
+          f"(index + queries process), store file {data['db_mb']:.0f} MB")
+    for kind in ("near", "none", "all"):
+        ms = [r["ms"] for r, q in zip(ours, queries) if kind in ("all", q["kind"])]
+        print(f"  songngu {kind:>4}: p50 {pct(ms, 50):7.2f} ms  p95 {pct(ms, 95):7.2f} ms  "
+              f"max {max(ms):7.2f} ms  ({len(ms)} queries)")
+    t0 = time.perf_counter()
+    brute = BruteForce(db)
+    print(f"  brute force setup (token coding, not timed below) {time.perf_counter() - t0:.1f} s")
+    rng = random.Random(args.seed)
+    sample = sorted(rng.sample(range(len(queries)), min(args.brute, len(queries))))
+    bf_ms, mismatches = [], 0
+    for i in sample:
+        t = time.perf_counter()
+        scores = brute.search(queries[i]["text"], queries[i]["lang"])
+        bf_ms.append((time.perf_counter() - t) * 1000)
+        mine = ours[i]["scores"]
+        if len(scores) != len(mine) or any(abs(a - b) > 1e-6 for a, b in zip(scores, mine)):
+            mismatches += 1
+    ours_sample = [ours[i]["ms"] for i in sample]
+    print(f"  brute force : p50 {pct(bf_ms, 50):7.2f} ms  p95 {pct(bf_ms, 95):7.2f} ms  ({len(sample)} queries)")
+    print(f"  speed-up on the same queries: p50 {statistics.median(bf_ms) / statistics.median(ours_sample):.0f}x, "
+          f"mean {statistics.mean(bf_ms) / statistics.mean(ours_sample):.0f}x")
+    print(f"  exactness: top-{TOP} scores equal brute force on {len(sample) - mismatches}/{len(sample)} queries")
+    if size <= 100_000 and args.tt:
+        setup, tt = tt_matcher(db, queries, args.tt)
+        ours_tt = [r["ms"] for r in ours[:args.tt]]
+        print(f"  Translate Toolkit matcher: setup {setup:.1f} s, p50 {pct(tt, 50):7.1f} ms  "
+              f"p95 {pct(tt, 95):7.1f} ms  ({len(tt)} queries); songngu is "
+              f"{statistics.median(tt) / statistics.median(ours_tt):.0f}x faster at p50")
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "_measure":
+        measure(sys.argv[2], sys.argv[3])
+        return
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--million", action="store_true", help="also run at 1,000,000 units")
+    ap.add_argument("--sizes", type=int, nargs="*", help="explicit sizes (overrides the defaults)")
+    ap.add_argument("--queries", type=int, default=400)
+    ap.add_argument("--brute", type=int, default=40, help="queries also run by brute force")
+    ap.add_argument("--tt", type=int, default=20, help="queries run by Translate Toolkit (0: skip)")
+    ap.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp") + "/songngu-bench")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    if not IWSLT.is_dir():
+        sys.exit(f"IWSLT data missing at {IWSLT} (../shared)")
+    Path(args.dir).mkdir(parents=True, exist_ok=True)
+    sizes = args.sizes or ([100_000, 1_000_000] if args.million else [100_000])
+    print(f"fuzzy match, top {TOP}, min {MIN:g}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+    for size in sizes:
+        run_size(args, size)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,721 @@
+"""songngu command line: a thin click layer over the tm, corpus and glossary packages."""
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from importlib.metadata import PackageNotFoundError, version
+
+import click
+
+from corpus.errors import Interrupted, SongnguError
+
+try:
+    __version__ = version("songngu")
+except PackageNotFoundError:  # running from a source tree
+    __version__ = "0.0.0+source"
+
+
+class Failure(click.ClickException):
+    """A user-facing error: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+
+def fail(message: str):
+    raise Failure(message)
+
+
+class SongnguGroup(click.Group):
+    """Turns library errors into one-line messages (``--debug`` shows the traceback)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Interrupted as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(130)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(130)
+        except SongnguError as exc:
+            if ctx.obj and ctx.obj.debug:
+                traceback.print_exc()
+            raise Failure(str(exc)) from None
+        except (OSError, UnicodeError) as exc:
+            if ctx.obj and ctx.obj.debug:
+                traceback.print_exc()
+            name = getattr(exc, "filename", None)
+            raise Failure(f"{name}: {exc.strerror or exc}" if name else str(exc)) from None
+        except Exception as exc:  # a bug: still no traceback unless asked
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
+                       err=True)
+            ctx.exit(1)
+
+
+class Context:
+    """What every command gets: the store path and how to open it."""
+
+    def __init__(self, db, debug):
+        self.db, self.debug = db, debug
+        self._store = None
+
+    def store(self, create: bool = False):
+        """The store; with ``create=False`` a missing store is an error."""
+        if self._store is None:
+            from tm.store import open_store
+
+            self._store = open_store(self.db, create=create)
+        return self._store
+
+    def close(self):
+        if self._store is not None:
+            self._store.close()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def echo_json(data) -> None:
+    """Print *data* as indented UTF-8 JSON."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def progress(label: str):
+    """A progress callback ``(done, total)`` drawing a bar on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    state = {}
+
+    def update(done, total, stage=label):
+        bar = state.get(stage)
+        if bar is None:
+            for old in state.values():
+                old.render_finish()
+            bar = state[stage] = click.progressbar(length=total or 1, label=stage, file=sys.stderr)
+            bar.render_progress()
+        bar.update(done - bar.pos)
+        if total and done >= total:
+            bar.render_finish()
+
+    return update
+
+
+FORMAT_TEXT_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                                show_default=True, help="Output format.")
+
+
+@click.group(cls=SongnguGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False), envvar="SONGNGU_DB", default="songngu.db",
+              show_default=True, help="Store file (or set SONGNGU_DB).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.version_option(__version__, prog_name="songngu")
+@click.pass_context
+def main(ctx, db, debug):
+    """songngu: Vietnamese-English translation memory and terminology.
+
+    \b
+    Example:
+      songngu build && songngu lookup "Bình Nhưỡng"
+    """
+    ctx.obj = Context(db, debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# --- build ---
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=False))
+@FORMAT_TEXT_JSON
+@pass_ctx
+def build(obj, paths, fmt):
+    """Build the store from documents (default: the bundled example corpus).
+
+    Reads plain-text or Markdown files (or folders of them), splits them into
+    sentences, pairs Vietnamese with English documents, aligns them into
+    translation units and loads the bundled glossary. Rebuilding the same
+    inputs changes nothing.
+
+    \b
+    Example:
+      songngu build
+      songngu build reports/2024/*.txt
+    """
+    from tm.build import build as run_build
+
+    report = run_build(obj.store(create=True), list(paths) or None, progress=progress("build"))
+    if fmt == "json":
+        echo_json(report.to_dict())
+        return
+    click.echo(report.summary())
+
+
+# --- stats ---
+@main.command()
+@FORMAT_TEXT_JSON
+@pass_ctx
+def stats(obj, fmt):
+    """Counts of documents, segments, translation units and glossary terms.
+
+    \b
+    Example:
+      songngu stats --format json
+    """
+    data = obj.store().stats()
+    if fmt == "json":
+        echo_json(data)
+        return
+    kinds = ", ".join(f"{n} {k}" for k, n in data["units_by_kind"].items())
+    click.echo(f"store:      {obj.db} (schema {data['schema_version']})")
+    click.echo(f"documents:  {data['documents']}")
+    click.echo(f"segments:   {data['segments']}")
+    click.echo(f"units:      {data['units']} ({kinds})")
+    click.echo(f"terms:      {data['terms']}")
+
+
+def _not_yet(issue: int):
+    fail(f"this command is not available yet (issue {issue} has not landed)")
+
+
+# --- align ---
+def _align_side(path, lines: bool, lang: str):
+    """(numbers, texts) of a file: 1-based line numbers with --lines, else sentence numbers."""
+    from corpus.document import load_document
+    from corpus.reader import read_text
+
+    if lines:
+        rows = [(k, t.strip()) for k, t in enumerate(read_text(path).splitlines(), 1) if t.strip()]
+        return [k for k, _ in rows], [t for _, t in rows]
+    sentences = load_document(path).sentences()
+    return [s.index for s in sentences], [s.text for s in sentences]
+
+
+def _align_helpers(obj):
+    """(glossary matcher, lexicon of the store) when available."""
+    import os
+
+    matcher = lexicon = None
+    try:
+        from glossary.matcher import Matcher
+        from glossary.tsv import load_bundled
+
+        matcher = Matcher(load_bundled())
+    except ImportError:
+        pass
+    if os.path.exists(obj.db):
+        from tm.align import Lexicon
+        from tm.build import MIN_LEXICON_UNITS
+
+        store = obj.store()
+        kinds = ("parallel", "imported")
+        if store.count_units(kinds) >= MIN_LEXICON_UNITS:
+            lexicon = Lexicon.from_pairs((u.vi, u.en) for u in store.iter_units(kinds))
+        if store.glossary_entries() and matcher is not None:
+            matcher = Matcher(store.glossary_entries())
+    return matcher, lexicon
+
+
+@main.command()
+@click.argument("vi_file", type=click.Path(dir_okay=False))
+@click.argument("en_file", type=click.Path(dir_okay=False))
+@click.option("--lines", is_flag=True, help="One sentence per line (no sentence splitting).")
+@click.option("--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
+              show_default=True, help="A text and its translation, articles on the same events, or guess.")
+@click.option("--min-score", type=float, default=None,
+              help="Drop pairs scoring below this (0-1); comparable default 0.5.")
+@click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json", "tmx"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--store", "to_store", is_flag=True, help="Also add the pairs to the translation memory.")
+@pass_ctx
+def align(obj, vi_file, en_file, lines, mode, min_score, fmt, to_store):
+    """Align a Vietnamese and an English document into sentence pairs.
+
+    Prints the pairs without storing them (--store adds them to the memory, kind
+    parallel or comparable). Numbers are 1-based sentences, or lines with --lines;
+    an empty side marks a sentence left unpaired.
+
+    \b
+    Example:
+      songngu align bai.vi.txt article.en.txt --format json
+    """
+    from tm.align import align as align_texts
+
+    vi_nums, vi_texts = _align_side(vi_file, lines, "vi")
+    en_nums, en_texts = _align_side(en_file, lines, "en")
+    matcher, lexicon = _align_helpers(obj)
+    result = align_texts(vi_texts, en_texts, mode=mode, matcher=matcher, lexicon=lexicon, min_score=min_score)
+    if not result.pairs and result.warnings:
+        fail(f"{vi_file} / {en_file}: " + "; ".join(result.warnings))
+    for w in result.warnings:
+        click.echo(f"warning: {w}", err=True)
+    rows = [{"vi": [vi_nums[i] for i in b.vi], "en": [en_nums[j] for j in b.en],
+             "vi_text": " ".join(vi_texts[i] for i in b.vi), "en_text": " ".join(en_texts[j] for j in b.en),
+             "score": b.score} for b in result.pairs]
+    units = _align_units(result, rows, vi_file, en_file, lines)
+    if to_store:
+        store = obj.store(create=True)
+        with store.transaction():
+            added, merged = store.add_units(units)
+        click.echo(f"stored {added} new units ({merged} already in the memory), kind {result.mode}", err=True)
+    if fmt == "json":
+        echo_json({"mode": result.mode, "pairs": rows, "warnings": result.warnings})
+    elif fmt == "tsv":
+        for r in rows:
+            click.echo("\t".join([",".join(map(str, r["vi"])), ",".join(map(str, r["en"])), f"{r['score']:.3f}",
+                                  r["vi_text"].replace("\t", " "), r["en_text"].replace("\t", " ")]))
+    elif fmt == "tmx":
+        _echo_tmx(units)
+    else:
+        unit = "line" if lines else "sentence"
+        paired = sum(1 for r in rows if r["vi"] and r["en"])
+        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired")
+        for r in rows:
+            vi_n = ",".join(map(str, r["vi"])) or "-"
+            en_n = ",".join(map(str, r["en"])) or "-"
+            click.echo(f"\n{vi_n} <-> {en_n}  score {r['score']:.2f}")
+            if r["vi_text"]:
+                click.echo(f"  vi: {r['vi_text']}")
+            if r["en_text"]:
+                click.echo(f"  en: {r['en_text']}")
+
+
+def _align_units(result, rows, vi_file, en_file, lines):
+    import os
+
+    from tm.store import Unit
+
+    key = "lines" if lines else "sentences"
+    kind = "parallel" if result.mode == "parallel" else "comparable"
+    return [Unit(vi=r["vi_text"], en=r["en_text"], kind=kind, score=r["score"], provenance=[{
+        "vi": {"doc": os.path.basename(vi_file), key: r["vi"]},
+        "en": {"doc": os.path.basename(en_file), key: r["en"]}}]) for r in rows if r["vi"] and r["en"]]
+
+
+def _echo_tmx(units):
+    import os
+    import tempfile
+
+    from tm.tmx import TMXWriter
+
+    fd, tmp = tempfile.mkstemp(suffix=".tmx")
+    os.close(fd)
+    try:
+        with TMXWriter(tmp, srclang="vi") as out:
+            for u in units:
+                out.write(u)
+        with open(tmp, encoding="utf-8") as fh:
+            click.echo(fh.read(), nl=False)
+    finally:
+        os.unlink(tmp)
+
+
+# --- lookup ---
+@main.command()
+@click.argument("query")
+@click.option("--lang", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
+              help="Language of the query (auto: both).")
+@FORMAT_TEXT_JSON
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="At most N entries.")
+@pass_ctx
+def lookup(obj, query, lang, fmt, limit):
+    """Look up how a term is translated: glossary entries, then examples from the memory.
+
+    Matches exactly, then ignoring case and tone-mark placement, then without
+    diacritics (binh nhuong), then typos (Pyongyong), then terms inside a longer
+    query. Shows both preferred terms, variants, deprecated forms, type, note,
+    how it matched with a score, and up to three example sentence pairs. Uses
+    the store's glossary, or the bundled one (without examples) when there is
+    no store.
+
+    \b
+    Example:
+      songngu lookup "Bình Nhưỡng"
+      songngu lookup "Truong Tan Sang" --format json
+    """
+    from pathlib import Path
+
+    from glossary.lookup import lookup as run_lookup, render_text, suggest
+    from glossary.tsv import load_bundled
+
+    store = obj.store() if Path(obj.db).exists() else None
+    entries = store.glossary_entries() if store is not None else []
+    if not entries:
+        entries, store = load_bundled(), None
+    results = run_lookup(query, entries, lang=lang, limit=limit, store=store)
+    suggestions = [] if results else suggest(query, entries, lang=lang)
+    if fmt == "json":
+        echo_json({"query": query, "entries": [r.to_dict() for r in results],
+                   "suggestions": [{"form": form, "id": e.id, "vi": e.vi, "en": e.en} for form, e in suggestions]})
+        return
+    click.echo(render_text(query, results, suggestions))
+
+
+# --- match ---
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def match(args):
+    """Fuzzy matches from the translation memory for a sentence.
+
+    \b
+    Example:
+      songngu match "The two countries signed five memoranda."
+    """
+    _not_yet(7)
+
+
+# --- concordance ---
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def concordance(args):
+    """Every translation unit containing a phrase, in both languages.
+
+    \b
+    Example:
+      songngu concordance "quan hệ ngoại giao"
+    """
+    _not_yet(7)
+
+
+# --- check ---
+def _qa_glossary(obj):
+    """The store's glossary when there is a store with terms, else the bundled one."""
+    from pathlib import Path
+
+    if Path(obj.db).exists():
+        entries = obj.store().glossary_entries()
+        if entries:
+            return entries
+    from glossary.tsv import load_bundled
+
+    return load_bundled()
+
+
+def _write_or_echo(text: str, output) -> None:
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text if text.endswith("\n") else text + "\n")
+    else:
+        click.echo(text)
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=False))
+@click.option("--source", type=click.Path(dir_okay=False), help="The source text the draft translates.")
+@click.option("--src-lang", type=click.Choice(["en", "vi"]), help="Source language (default: detected).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True, help="Output format; html is one self-contained page.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@pass_ctx
+@click.pass_context
+def check(ctx, obj, draft, source, src_lang, fmt, output):
+    """Check a draft translation against the glossary and its source.
+
+    Pairs source and draft line by line when they have the same number of
+    non-empty lines, otherwise by sentence alignment. Checks terms (missing,
+    deprecated, left in the source language, garbled), numbers, dates and
+    amounts across the two conventions, consistency and untranslated
+    segments; without --source, deprecated and garbled terms, source-language
+    forms and mixed tone-mark styles. Uses the store's glossary, or the
+    bundled one when there is no store.
+
+    Exit code: 0 without errors, 1 when a finding has severity error, 2 for
+    bad input.
+
+    \b
+    Example:
+      songngu check draft.vi.txt --source source.en.txt
+      songngu check mt.vi.txt --format html -o report.html
+    """
+    from corpus.reader import read_text
+    from tm.qa.check import Checker
+
+    draft_text = read_text(draft)
+    source_text = read_text(source) if source else None
+    report = Checker(_qa_glossary(obj)).check(draft_text, source_text, src_lang=src_lang,
+                                              draft_name=draft, source_name=source or "source")
+    if fmt == "json":
+        _write_or_echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
+    elif fmt == "html":
+        from tm.qa.html import render_html
+
+        _write_or_echo(render_html(report, draft_name=draft, source_name=source), output)
+    else:
+        _write_or_echo(report.to_text(draft), output)
+    if output:
+        s = report.summary()
+        click.echo(f"{output}: {s['error']} errors, {s['warning']} warnings, {s['info']} info", err=True)
+    ctx.exit(report.exit_code)
+
+
+# --- score ---
+@main.command()
+@click.argument("hyp", type=click.Path(dir_okay=False))
+@click.option("--ref", "refs", multiple=True, type=click.Path(dir_okay=False),
+              help="A reference translation, line for line (repeatable).")
+@click.option("--source", type=click.Path(dir_okay=False), help="The source text, for term and number checks.")
+@click.option("--src-lang", type=click.Choice(["en", "vi"]), help="Source language (default: detected).")
+@click.option("--segments", is_flag=True, help="Add per-segment (per-line) scores.")
+@FORMAT_TEXT_JSON
+@pass_ctx
+def score(obj, hyp, refs, source, src_lang, segments, fmt):
+    """Score machine translation (with references, or reference-free).
+
+    With references: BLEU, chrF2, chrF++ and TER (sacrebleu, signatures
+    shown) on text normalised first (NFC, one tone-mark style). With a
+    source: terminology accuracy (WMT21 exact match), deprecated-term rate,
+    number and date consistency. Without a reference: a reference-free
+    estimate from the glossary, numbers and length, which is only an estimate.
+
+    \b
+    Example:
+      songngu score mt.vi.txt --ref human.vi.txt
+      songngu score mt.vi.txt --source article.en.txt --segments --format json
+    """
+    from corpus.reader import read_text
+    from tm.qa.score import format_text, score as run_score
+
+    entries = _qa_glossary(obj) if (source or not refs) else None
+    result = run_score(read_text(hyp), [read_text(r) for r in refs],
+                       read_text(source) if source else None, hyp_name=hyp, ref_names=refs,
+                       entries=entries, src_lang=src_lang, segments=segments)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        click.echo(format_text(result))
+
+
+# --- correct ---
+def _edit_line(e) -> str:
+    return f"line {e.line}: {e.before!r} -> {e.after!r}  [{e.rule} {e.confidence:.2f}] {e.message}"
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--source", type=click.Path(dir_okay=False), help="The source text the draft translates.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the corrected text here.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "diff"]), default="text",
+              show_default=True, help="text: the corrected text; json: text and edit log; diff: word diff.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.7, show_default=True,
+              help="Edits scored lower are only suggested.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--fix-numbers", is_flag=True, help="Also fix numbers that disagree with the source.")
+@click.option("--tone-style", type=click.Choice(["auto", "traditional", "modern"]), default="auto",
+              show_default=True, help="Tone marks: hòa (traditional), hoà (modern), auto = the draft's majority.")
+@pass_ctx
+def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_numbers, tone_style):
+    """Correct machine-translated text with the glossary, with a change log.
+
+    Rules: deprecated terms, source-language forms and names without
+    diacritics, garbled multi-word terms, source terms missing from the draft
+    (with --source), entity confusions the glossary records (applied only
+    when the document supports them), Vietnamese news conventions ($ amounts,
+    months in digits, day ranges, one tone-mark style), and numbers that
+    disagree with the source (reported; fixed with --fix-numbers). Only the
+    edited spans change; every edit is logged with its rule and confidence.
+    Uses the store's glossary, or the bundled one when there is no store.
+
+    \b
+    Example:
+      songngu correct mt.vi.txt -o fixed.vi.txt
+      songngu correct mt.vi.txt --source article.en.txt --format diff --dry-run
+    """
+    from corpus.reader import read_text
+    from tm.qa.correct import Corrector, read_draft
+
+    doc = read_draft(draft)
+    source_text = read_text(source) if source else None
+    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, min_confidence=min_confidence,
+                                                  tone_style=tone_style, fix_numbers=fix_numbers)
+    if output and not dry_run:
+        with open(output, "wb") as fh:
+            fh.write(doc.encode(result.text))
+    summary = f"{len(result.edits)} edits, {len(result.suggestions)} suggestions"
+    if fmt == "json":
+        echo_json(result.to_dict())
+    elif fmt == "diff":
+        colours = {"del": "red", "ins": "green", "note": "bright_black"}
+        colour = sys.stdout.isatty()
+        click.echo(result.diff(doc.text, style=(lambda t, k: click.style(t, fg=colours[k])) if colour else None)
+                   or "no edits")
+        click.echo(summary)
+    elif dry_run or output:
+        for e in result.edits:
+            click.echo(_edit_line(e))
+        for e in result.suggestions:
+            click.echo("suggestion: " + _edit_line(e))
+        click.echo(summary + (f"; written to {output}" if output and not dry_run else ""))
+    else:
+        click.get_binary_stream("stdout").write(result.text.encode("utf-8"))
+        for e in result.suggestions:
+            click.echo("suggestion: " + _edit_line(e), err=True)
+        click.echo(summary, err=True)
+
+
+@main.group("import")
+def import_():
+    """Import a glossary or a TMX file into the store.
+
+    \b
+    Example:
+      songngu import tmx memory.tmx
+    """
+
+
+@main.group()
+def export():
+    """Export the translation memory (TMX) or the glossary (TSV, OmegaT, CSV, TBX).
+
+    \b
+    Example:
+      songngu export tmx -o memory.tmx
+    """
+
+
+# --- import glossary ---
+@import_.command("glossary")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "file_format", type=click.Choice(["auto", "tsv", "omegat", "csv", "tbx"]),
+              default="auto", show_default=True, help="Format of FILE (tbx reads TBX v3 and MARTIF).")
+@click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
+              help="OmegaT files: which language the source column holds.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_ctx
+def import_glossary(obj, file, file_format, direction, as_json):
+    """Merge a glossary file into the store.
+
+    Entries with an id (TSV, TBX, CSV with an id column) replace the stored
+    entry of that id; entries without one (OmegaT) join the entry that has their
+    terms or are added. An entry whose term belongs to another entry is a
+    conflict: reported and left out. A bad row stops the import with its line
+    number and the store is left as it was.
+
+    \b
+    Example:
+      songngu import glossary terms.tsv
+      songngu import glossary project-glossary.txt --format omegat --direction en-vi
+    """
+    from glossary.merge import import_glossary as run_import
+
+    result = run_import(obj.store(create=True), file, file_format, direction=direction)
+    if as_json:
+        echo_json(result.to_dict())
+        return
+    click.echo(f"{file}: {len(result.added)} added, {len(result.updated)} updated, "
+               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting")
+    for conflict in result.conflicts:
+        click.echo(f"  conflict: {conflict}")
+
+
+# --- export glossary ---
+@export.command("glossary")
+@click.option("--format", "file_format", type=click.Choice(["tsv", "omegat", "csv", "tbx", "tbx-martif"]),
+              default="tsv", show_default=True,
+              help="tbx: TBX-Basic (TBX v3); tbx-martif: the older layout Translate Toolkit and Okapi read.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for standard output).")
+@click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
+              help="OmegaT: which language goes in the source column.")
+@pass_ctx
+def export_glossary(obj, file_format, output, direction):
+    """Write the store's glossary as TSV, OmegaT, CSV or TBX.
+
+    OmegaT: a UTF-8 .txt with source, target and comment columns, deprecated
+    terms left out. TBX keeps everything, with preferred, admitted and
+    deprecated status. Without a store, writes the bundled glossary.
+
+    \b
+    Example:
+      songngu export glossary --format omegat -o glossary.txt
+      songngu export glossary --format tbx -o glossary.tbx
+    """
+    from pathlib import Path
+
+    from glossary.formats import write_glossary
+    from glossary.tsv import load_bundled
+
+    entries = (obj.store().glossary_entries() if Path(obj.db).exists() else []) or load_bundled()
+    text = write_glossary(entries, file_format, direction=direction)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    with open(output, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+    click.echo(f"{output}: {len(entries)} entries ({file_format})", err=True)
+
+
+# --- import tmx ---
+@import_.command("tmx", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def import_tmx(args):
+    """Import TMX files into the translation memory.
+
+    \b
+    Example:
+      songngu import tmx memory.tmx
+    """
+    _not_yet(7)
+
+
+# --- export tmx ---
+@export.command("tmx", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def export_tmx(args):
+    """Write the translation memory as TMX 1.4b.
+
+    \b
+    Example:
+      songngu export tmx -o memory.tmx
+    """
+    _not_yet(7)
+
+
+# --- terms ---
+@main.group()
+def terms():
+    """Term extraction from the translation memory.
+
+    \b
+    Example:
+      songngu terms extract --min-count 3
+    """
+
+
+@terms.command("extract")
+@click.option("--min-count", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Minimum number of units for each term and for the pair.")
+@click.option("--format", "fmt", type=click.Choice(["tsv", "json"]), default="tsv", show_default=True,
+              help="Output format.")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
+              help="At most N candidates.")
+@pass_ctx
+def terms_extract(obj, min_count, fmt, limit):
+    """Candidate term pairs from the translation memory, for a curator to review.
+
+    Multi-word candidates on both sides (capitalised sequences and noun phrases
+    in English, syllable n-grams in Vietnamese) paired by log-likelihood over
+    the aligned units, plus names spelled the same without diacritics
+    (Nông Đức Mạnh / Nong Duc Manh). Terms already in the glossary are left out.
+    TSV columns: vi, en, score, support (units with both), vi_count, en_count, method.
+
+    \b
+    Example:
+      songngu terms extract --min-count 3
+      songngu terms extract --format json --limit 20
+    """
+    from glossary.extract import extract_terms
+
+    store = obj.store()
+    found = extract_terms(store.iter_units(), store.glossary_entries(), min_count=min_count, limit=limit)
+    if fmt == "json":
+        echo_json({"candidates": [c.to_dict() for c in found]})
+        return
+    click.echo("vi\ten\tscore\tsupport\tvi_count\ten_count\tmethod")
+    for c in found:
+        click.echo(f"{c.vi}\t{c.en}\t{c.score:.1f}\t{c.support}\t{c.vi_count}\t{c.en_count}\t{c.method}")
+
+
+if __name__ == "__main__":
+    main()

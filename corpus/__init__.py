@@ -1,0 +1,1 @@
+"""Reading documents, sentence splitting, language identification and normalisation."""

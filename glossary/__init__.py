@@ -1,0 +1,1 @@
+"""Glossary: entries, file formats, the term matcher, lookup and term extraction."""

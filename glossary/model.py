@@ -1,0 +1,104 @@
+"""Glossary entries: one concept with its preferred, admitted and deprecated terms per language."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.normalize import nfc
+
+__all__ = ["TYPES", "LANGS", "STATUSES", "Deprecated", "Entry", "normalize_form"]
+
+TYPES = ("person", "place", "office", "organisation", "treaty", "event", "phrase")
+LANGS = ("vi", "en")
+STATUSES = ("preferred", "admitted", "deprecated")
+
+
+def normalize_form(text: str) -> str:
+    """A term as it should be stored: NFC, trimmed, single spaces (case and tones kept)."""
+    return " ".join(nfc(text).split())
+
+
+@dataclass(frozen=True)
+class Deprecated:
+    """A wrong or outdated form of a term.
+
+    Parameters:
+        form: the form as a translation (often a machine translation) writes it.
+        reason: why it is wrong, or "".
+    """
+
+    form: str
+    reason: str = ""
+
+    def __str__(self):
+        return f"{self.form} [{self.reason}]" if self.reason else self.form
+
+
+@dataclass
+class Entry:
+    """One glossary concept.
+
+    Parameters:
+        id: a stable identifier (``place.pyongyang``).
+        type: one of :data:`TYPES`.
+        vi, en: the preferred term in each language.
+        vi_variants, en_variants: admitted variants.
+        vi_deprecated, en_deprecated: :class:`Deprecated` forms.
+        confused_with: ids of other entries whose forms a machine translation
+            wrongly puts in place of this one.
+        note: free text for the translator.
+        source: where the entry comes from (seed and line, or a reference).
+    """
+
+    id: str
+    type: str
+    vi: str
+    en: str
+    vi_variants: list[str] = field(default_factory=list)
+    en_variants: list[str] = field(default_factory=list)
+    vi_deprecated: list[Deprecated] = field(default_factory=list)
+    en_deprecated: list[Deprecated] = field(default_factory=list)
+    confused_with: list[str] = field(default_factory=list)
+    note: str = ""
+    source: str = ""
+
+    def preferred(self, lang: str) -> str:
+        """The preferred term in *lang* (``vi`` or ``en``)."""
+        return self.vi if lang == "vi" else self.en
+
+    def variants(self, lang: str) -> list[str]:
+        return self.vi_variants if lang == "vi" else self.en_variants
+
+    def deprecated(self, lang: str) -> list[Deprecated]:
+        return self.vi_deprecated if lang == "vi" else self.en_deprecated
+
+    def forms(self, lang: str, *, deprecated: bool = False) -> list[tuple[str, str]]:
+        """``(form, status)`` pairs of *lang*: the preferred term, the admitted
+        variants and, with *deprecated*, the deprecated forms; empty forms skipped."""
+        out = [(self.preferred(lang), "preferred")] + [(v, "admitted") for v in self.variants(lang)]
+        if deprecated:
+            out += [(d.form, "deprecated") for d in self.deprecated(lang)]
+        return [(f, s) for f, s in out if f]
+
+    def to_dict(self) -> dict:
+        """A JSON-able dict (what the store keeps)."""
+        return {
+            "id": self.id, "type": self.type, "vi": self.vi, "en": self.en,
+            "vi_variants": list(self.vi_variants), "en_variants": list(self.en_variants),
+            "vi_deprecated": [{"form": d.form, "reason": d.reason} for d in self.vi_deprecated],
+            "en_deprecated": [{"form": d.form, "reason": d.reason} for d in self.en_deprecated],
+            "confused_with": list(self.confused_with), "note": self.note, "source": self.source,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Entry":
+        """The inverse of :meth:`to_dict`."""
+        def deps(items):
+            return [Deprecated(d["form"], d.get("reason", "")) for d in items or ()]
+
+        return cls(
+            id=data["id"], type=data["type"], vi=data["vi"], en=data["en"],
+            vi_variants=list(data.get("vi_variants") or ()), en_variants=list(data.get("en_variants") or ()),
+            vi_deprecated=deps(data.get("vi_deprecated")), en_deprecated=deps(data.get("en_deprecated")),
+            confused_with=list(data.get("confused_with") or ()),
+            note=data.get("note", ""), source=data.get("source", ""),
+        )

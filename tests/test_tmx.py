@@ -1,0 +1,233 @@
+"""TMX reading and writing: validity, round trips, dialects, markup, malformed and hostile files."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import time
+import unicodedata
+
+import pytest
+from lxml import etree
+
+from corpus.errors import InputError
+from tm.store import Unit, open_store
+from tm.tmx import TMXReader, TMXWriter, export_tmx, import_tmx, lang_of, plain_text
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def tmx(body, header='creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" '
+                     'adminlang="en" srclang="en" datatype="plaintext"', version="1.4", decl=""):
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{decl}<tmx version="{version}">\n<header {header}/>\n' \
+           f"<body>\n{body}\n</body>\n</tmx>\n"
+
+
+@pytest.fixture
+def iwslt_store(store, iwslt):
+    pairs = iwslt("tst2012")[:300]
+    with store.transaction():
+        store.add_units([Unit(v, e, kind="parallel", score=0.8, provenance=[{"file": "tst2012", "tuid": str(i)}])
+                         for i, (v, e) in enumerate(pairs)])
+    return store
+
+
+def test_export_is_valid_tmx14b_with_all_metadata(iwslt_store, tmp_path, shared_dir):
+    out = tmp_path / "out.tmx"
+    assert export_tmx(iwslt_store, out, srclang="vi") == iwslt_store.count_units()
+    root = etree.parse(str(out)).getroot()
+    header = root.find("header")
+    for attr in ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype"):
+        assert header.get(attr), attr
+    assert header.get("srclang") == "vi"
+    tus = root.findall("body/tu")
+    assert len(tus) == iwslt_store.count_units()
+    assert len({tu.get("tuid") for tu in tus}) == len(tus)
+    for tu in tus:
+        for attr in ("creationdate", "changedate"):
+            assert re.fullmatch(r"\d{8}T\d{6}Z", tu.get(attr))
+        props = {p.get("type"): p.text for p in tu.findall("prop")}
+        assert props["x-kind"] == "parallel" and float(props["x-score"]) == 0.8
+        assert json.loads(props["x-provenance"])["file"] == "tst2012"
+        langs = [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tu.findall("tuv")]
+        assert langs == ["vi", "en"]
+    if not shutil.which("xmllint"):
+        pytest.skip("xmllint is not installed (apt-get install libxml2-utils): DTD validation not run")
+    run = subprocess.run(["xmllint", "--noout", "--nonet", "--dtdvalid", str(shared_dir / "spec" / "tmx14.dtd"),
+                          str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+
+
+def test_round_trip_keeps_every_pair(iwslt_store, tmp_path):
+    out = tmp_path / "out.tmx"
+    export_tmx(iwslt_store, out)
+    other = open_store(tmp_path / "other.db")
+    report = import_tmx(other, [out])
+    assert report["added"] == iwslt_store.count_units() and report["merged"] == 0
+    before = [(u.vi, u.en, u.score) for u in iwslt_store.iter_units()]
+    after = [(u.vi, u.en, u.score) for u in other.iter_units()]
+    assert after == before
+    assert {u.kind for u in other.iter_units()} == {"imported"}
+    # importing again merges every unit
+    assert import_tmx(other, [out])["merged"] == len(before)
+    other.close()
+
+
+def test_export_text_is_nfc_and_kind_filter(store, tmp_path):
+    nfd = unicodedata.normalize("NFD", "Hòa bình và hợp tác")
+    with store.transaction():
+        store.add_units([Unit(nfd, "Peace and cooperation", kind="comparable"),
+                         Unit("Xin chào", "Hello", kind="parallel")])
+    out = tmp_path / "c.tmx"
+    assert export_tmx(store, out, kinds=["comparable"]) == 1
+    segs = [s.text for s in etree.parse(str(out)).iter("seg")]
+    assert segs == ["Peace and cooperation", unicodedata.normalize("NFC", nfd)]
+
+
+def test_reads_tmx11_languages_and_three_way_units(tmp_path):
+    body = """
+<tu tuid="1"><tuv lang="EN-US"><seg>Good morning</seg></tuv><tuv lang="FR"><seg>Bonjour</seg></tuv>
+  <tuv lang="VI-VN"><seg>Chào buổi sáng</seg></tuv></tu>
+<tu><tuv xml:lang="en-GB"><seg>Colour</seg></tuv><tuv xml:lang="vi"><seg>Màu sắc</seg></tuv></tu>
+<tu><tuv xml:lang="EN-gb"><seg>Only English</seg></tuv><tuv xml:lang="de"><seg>Nur Deutsch</seg></tuv></tu>
+<tu><tuv xml:lang="vi_VN"><seg>Hòa bình</seg></tuv><tuv xml:lang="en_US"><seg>Peace</seg></tuv></tu>"""
+    path = write(tmp_path / "a.tmx", tmx(body, header='srclang="*all*" creationtool="X" adminlang="en"',
+                                         version="1.1"))
+    reader = TMXReader(path)
+    units = list(reader)
+    assert [(u.vi, u.en) for u in units] == [("Chào buổi sáng", "Good morning"), ("Màu sắc", "Colour"),
+                                             ("Hòa bình", "Peace")]
+    assert reader.counts == {"tu": 4, "units": 3, "skipped": 1}
+    assert units[0].provenance == [{"file": "a.tmx", "tuid": "1", "tool": "X"}]
+    assert [lang_of(c) for c in ("VI-VN", "en_GB", "EN", " vi ")] == ["vi", "en", "en", "vi"]
+
+
+def test_reads_utf16(tmp_path):
+    body = '<tu><tuv xml:lang="en"><seg>Sea</seg></tuv><tuv xml:lang="vi"><seg>Biển Đông</seg></tuv></tu>'
+    text = tmx(body).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    for enc in ("utf-16", "utf-16-le"):
+        data = text.encode(enc)
+        if enc == "utf-16-le":
+            data = b"\xff\xfe" + data
+        path = tmp_path / f"{enc}.tmx"
+        path.write_bytes(data)
+        assert [(u.vi, u.en) for u in TMXReader(path)] == [("Biển Đông", "Sea")]
+
+
+def test_inline_markup_kept_and_written_back(store, tmp_path):
+    en = 'Press <bpt i="1" x="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept> <ph x="2">{0}</ph> now'
+    vi = 'Bấm <bpt i="1" x="1">&lt;b&gt;</bpt>Lưu<ept i="1">&lt;/b&gt;</ept> <hi type="em">ngay</hi>' \
+         '<it pos="begin">&lt;i&gt;</it><ut>&lt;br/&gt;</ut>'
+    body = f'<tu><prop type="client">ACME</prop><note>ok</note><tuv xml:lang="en"><seg>{en}</seg></tuv>' \
+           f'<tuv xml:lang="vi"><seg>{vi}</seg></tuv></tu>'
+    src = write(tmp_path / "m.tmx", tmx(body))
+    (unit,) = list(TMXReader(src))
+    assert unit.en == "Press Save  now" and unit.vi == "Bấm Lưu ngay"
+    assert unit.en_markup == en and unit.vi_markup == vi
+    import_tmx(store, [src])
+    out = tmp_path / "back.tmx"
+    export_tmx(store, out)
+    segs = {tuv.get("{http://www.w3.org/XML/1998/namespace}lang"): tuv.find("seg")
+            for tuv in etree.parse(str(out)).iter("tuv")}
+    inner = {k: (s.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in s) for k, s in segs.items()}
+    assert inner == {"en": en, "vi": vi}
+    tu = etree.parse(str(out)).find("body/tu")
+    assert [(p.get("type"), p.text) for p in tu.findall("prop") if not p.get("type").startswith("x-")] == \
+        [("client", "ACME")]
+    assert tu.find("note").text == "ok"
+    assert plain_text(segs["vi"]) == "Bấm Lưu ngay"
+
+
+def test_malformed_xml_reports_line_and_column_and_imports_nothing(store, tmp_path):
+    good = write(tmp_path / "good.tmx", tmx('<tu><tuv xml:lang="en"><seg>One</seg></tuv>'
+                                            '<tuv xml:lang="vi"><seg>Một</seg></tuv></tu>'))
+    many = "\n".join(f'<tu><tuv xml:lang="en"><seg>Line {i}</seg></tuv><tuv xml:lang="vi"><seg>Dòng {i}</seg>'
+                     f'</tuv></tu>' for i in range(2000))
+    bad = write(tmp_path / "bad.tmx", tmx(many + '\n<tu><tuv xml:lang="en"><seg>a < b</seg></tuv></tu>'))
+    with pytest.raises(InputError) as err:
+        import_tmx(store, [good, bad])
+    assert err.value.path.endswith("bad.tmx") and err.value.line == 2005 and err.value.column
+    assert "malformed XML" in str(err.value) and "\n" not in str(err.value)
+    assert store.count_units() == 0
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("", "empty"),
+    ("<html><body/></html>", "not a TMX file"),
+    ("<tmx><header/><body><tu>", "malformed XML"),
+])
+def test_not_tmx_is_a_clear_error(tmp_path, text, problem):
+    path = write(tmp_path / "x.tmx", text)
+    with pytest.raises(InputError, match=problem):
+        list(TMXReader(path))
+    with pytest.raises(InputError, match="no such file"):
+        list(TMXReader(tmp_path / "missing.tmx"))
+
+
+def test_billion_laughs_is_refused_quickly(tmp_path):
+    ents = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    decl = f"<!DOCTYPE tmx [{ents}]>\n"
+    body = '<tu><tuv xml:lang="en"><seg>&lol9;</seg></tuv><tuv xml:lang="vi"><seg>x</seg></tuv></tu>'
+    path = write(tmp_path / "bomb.tmx", tmx(body, decl=decl))
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="declares entities"):
+        list(TMXReader(path))
+    assert time.perf_counter() - start < 2
+
+
+def test_external_entities_and_dtds_are_never_loaded(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    xxe = write(tmp_path / "xxe.tmx", tmx(
+        '<tu><tuv xml:lang="en"><seg>&xxe;</seg></tuv><tuv xml:lang="vi"><seg>x</seg></tuv></tu>',
+        decl=f'<!DOCTYPE tmx [<!ENTITY xxe SYSTEM "file://{secret}">]>\n'))
+    with pytest.raises(InputError, match="declares entities"):
+        list(TMXReader(xxe))
+    # a parameter entity pulling in a local DTD is refused too
+    (tmp_path / "evil.dtd").write_text('<!ENTITY leak "TOP-SECRET">')
+    param = write(tmp_path / "param.tmx", tmx(
+        '<tu><tuv xml:lang="en"><seg>a</seg></tuv><tuv xml:lang="vi"><seg>b</seg></tuv></tu>',
+        decl=f'<!DOCTYPE tmx [<!ENTITY % e SYSTEM "file://{tmp_path}/evil.dtd"> %e;]>\n'))
+    with pytest.raises(InputError, match="declares entities"):
+        list(TMXReader(param))
+    # a plain external DTD reference (as real tools write) is accepted and not fetched
+    ext = write(tmp_path / "ext.tmx", tmx(
+        '<tu><tuv xml:lang="en"><seg>a</seg></tuv><tuv xml:lang="vi"><seg>b</seg></tuv></tu>',
+        decl='<!DOCTYPE tmx SYSTEM "http://127.0.0.1:9/tmx14.dtd">\n'))
+    start = time.perf_counter()
+    assert [(u.vi, u.en) for u in TMXReader(ext)] == [("b", "a")]
+    assert time.perf_counter() - start < 2
+
+
+def test_writer_replaces_file_only_when_complete(tmp_path):
+    out = tmp_path / "w.tmx"
+    out.write_text("old")
+    with pytest.raises(RuntimeError):
+        with TMXWriter(out) as w:
+            w.write(Unit("Một", "One", id=1))
+            raise RuntimeError("stop")
+    assert out.read_text() == "old" and not list(tmp_path.glob("*.part"))
+
+
+def test_cli_import_and_export(cli, tmp_path):
+    src = write(tmp_path / "in.tmx", tmx(
+        '<tu tuid="7" creationdate="20200102T030405Z"><tuv xml:lang="en-US"><seg>The sea</seg></tuv>'
+        '<tuv xml:lang="vi-VN"><seg>Biển</seg></tuv></tu>'))
+    res = cli("import", "tmx", src, "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["added"] == 1
+    out = tmp_path / "out.tmx"
+    res = cli("export", "tmx", "-o", out, "--srclang", "vi", "--kind", "imported")
+    assert res.exit_code == 0, res.output
+    assert "1 units" in res.output
+    tu = etree.parse(str(out)).find("body/tu")
+    assert tu.get("creationdate") == "20200102T030405Z"
+    assert [s.text for s in tu.iter("seg")] == ["Biển", "The sea"]
+    bad = write(tmp_path / "bad.tmx", "<tmx><body>")
+    res = cli("import", "tmx", bad)
+    assert res.exit_code == 2 and "bad.tmx:" in res.output and "Traceback" not in res.output

@@ -1,0 +1,1 @@
+"""The translation memory: store, build, alignment, fuzzy matching, TMX, QA."""

@@ -1,0 +1,153 @@
+"""Sentence alignment of Vietnamese and English documents.
+
+- :func:`align`: parallel documents (banded DP: Gale-Church length, anchors, lexicon),
+  comparable documents (mined pairs stating the same facts), or ``auto``.
+- :class:`Lexicon`: IBM Model 1 links learned at run time from a translation memory.
+- :func:`pair_documents`: which Vietnamese document goes with which English one.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from corpus.errors import SongnguError
+from tm.align.comparable import mine
+from tm.align.lexicon import Lexicon
+from tm.align.model import Alignment, Bead, DocPair
+from tm.align.pairing import pair_documents
+from tm.align.lengthmodel import RATIO
+from tm.align.parallel import WEIGHTS, align_parallel, features
+
+__all__ = ["align", "Alignment", "Bead", "DocPair", "Lexicon", "pair_documents", "AlignError", "MODES"]
+
+MODES = ("parallel", "comparable", "auto")
+# Sentence counts this far apart are not a text and its translation.
+MAX_COUNT_RATIO = 5.0
+# auto: parallel when the English/Vietnamese length ratio is within these bounds of the
+# model's RATIO and, where paired sentences hold quantities, enough of them agree. On IWSLT
+# talks the ratio stays within 0.85-1.05 and >= 50% agree; on the seeds it is 1.55-1.61;
+# on shuffled IWSLT lines 0% agree.
+AUTO_LENGTH = (0.7, 1.4)
+AUTO_AGREE = 0.4
+
+
+class AlignError(SongnguError):
+    """The inputs cannot be aligned as asked."""
+
+
+def _lang_of(texts) -> str | None:
+    try:
+        from corpus.langid import detect
+    except ImportError:  # pragma: no cover - langid ships with corpus
+        detect = None
+    sample = " ".join(texts[:200])
+    if detect is not None:
+        return detect(sample)
+    from corpus.normalize import has_vietnamese_diacritics
+    return "vi" if has_vietnamese_diacritics(sample) else "en"
+
+
+def _check(vi, en, mode, warnings) -> str:
+    """Warnings for doubtful input; the mode to use (``None``: nothing to align)."""
+    if not vi or not en:
+        side = "both documents are" if not vi and not en else ("the Vietnamese side is" if not vi else
+                                                              "the English side is")
+        warnings.append(f"{side} empty: nothing to align")
+        return None
+    lv, le = _lang_of(vi), _lang_of(en)
+    if lv == le and lv is not None:
+        name = {"vi": "Vietnamese", "en": "English"}[lv]
+        warnings.append(f"both sides look {name}: not aligned")
+        return None
+    if lv == "en" and le == "vi":
+        warnings.append("the sides look swapped (Vietnamese text given as English): not aligned")
+        return None
+    ratio = max(len(vi), len(en)) / min(len(vi), len(en))
+    if mode != "comparable" and ratio > MAX_COUNT_RATIO and max(len(vi), len(en)) > 10:
+        warnings.append(f"{len(vi)} Vietnamese against {len(en)} English sentences: too different for "
+                        "a translation, mined as comparable documents")
+        return "comparable"
+    return mode
+
+
+def _looks_parallel(vi_side, en_side, path) -> tuple[bool, str]:
+    """Whether a parallel alignment is believable, and why not."""
+    ratio = en_side.cum[-1] / (vi_side.cum[-1] * RATIO)
+    if not AUTO_LENGTH[0] <= ratio <= AUTO_LENGTH[1]:
+        return False, f"the English side is {ratio:.2f} times the expected length of a translation"
+    with_q = agree = 0
+    for di, dj, i, j in path:
+        a = [q for x in vi_side.anchors[i - di:i] for q in x.quantities]
+        b = [q for x in en_side.anchors[j - dj:j] for q in x.quantities]
+        if di and dj and (a or b):
+            with_q += 1
+            keys = frozenset().union(*b) if b else frozenset()
+            agree += any(not q.isdisjoint(keys) for q in a)
+    if with_q >= 3 and agree < AUTO_AGREE * with_q:
+        return False, f"numbers agree in only {agree} of {with_q} aligned pairs holding numbers"
+    return True, ""
+
+
+def _scored_beads(path, cost) -> list[Bead]:
+    beads = []
+    for di, dj, i, j in path:
+        vi_ix, en_ix = list(range(i - di, i)), list(range(j - dj, j))
+        score = 0.0
+        if di and dj:
+            apart = sum(cost.bead(1, 0, a + 1, j) for a in vi_ix) + sum(cost.bead(0, 1, i, b + 1) for b in en_ix)
+            gain = apart - cost.bead(di, dj, i, j)
+            score = 1.0 / (1.0 + math.exp(-max(min(gain, 50.0), -50.0)))
+        beads.append(Bead(vi_ix, en_ix, round(score, 4)))
+    return beads
+
+
+def _split_low(beads, min_score) -> list[Bead]:
+    out = []
+    for b in beads:
+        if b.vi and b.en and b.score < min_score:
+            out += [Bead(list(b.vi), [], 0.0), Bead([], list(b.en), 0.0)]
+        else:
+            out.append(b)
+    return out
+
+
+def align(vi: list[str], en: list[str], *, mode: str = "parallel", matcher=None, lexicon=None,
+          min_score: float | None = None, weights=None) -> Alignment:
+    """Align Vietnamese sentences with English ones.
+
+    Parameters:
+        vi, en: the sentences (or lines) of each document, in order.
+        mode: ``parallel`` (a text and its translation: every sentence in one bead),
+            ``comparable`` (mined pairs only, kind ``comparable``) or ``auto``
+            (parallel when lengths and numbers agree, see :data:`AUTO_LENGTH`).
+        matcher: optional glossary matcher (``find(text, lang)``): terms found on both
+            sides are anchors.
+        lexicon: optional :class:`Lexicon` learned from the translation memory.
+        min_score: parallel: pairs scoring below become unpaired beads; comparable:
+            the mining threshold (default :data:`tm.align.comparable.THRESHOLD`).
+        weights: cost weights (default :data:`tm.align.parallel.WEIGHTS`; benchmarks).
+    Returns:
+        :class:`Alignment`; beads hold 0-based indexes. Problems (empty or one-sided
+        input, both sides in one language, very different sizes) are in ``warnings``.
+    """
+    if mode not in MODES:
+        raise AlignError(f"unknown alignment mode {mode!r} (use parallel, comparable or auto)")
+    vi = [str(s) for s in vi]
+    en = [str(s) for s in en]
+    warnings: list = []
+    use = _check(vi, en, mode, warnings)
+    if use is None:
+        return Alignment([], "parallel" if mode == "auto" else mode, warnings)
+    if use in ("parallel", "auto"):
+        vi_side, en_side = features(vi, "vi", matcher), features(en, "en", matcher)
+        path, cost = align_parallel(vi_side, en_side, lexicon, weights or WEIGHTS)
+        ok, why = (True, "") if use == "parallel" else _looks_parallel(vi_side, en_side, path)
+        if ok:
+            beads = _scored_beads(path, cost)
+            if min_score is not None:
+                beads = _split_low(beads, min_score)
+            return Alignment(beads, "parallel", warnings)
+        warnings.append(f"not a translation ({why}): mined as comparable documents")
+    pairs = mine(vi, en, matcher=matcher, lexicon=lexicon, min_score=min_score)
+    return Alignment([Bead([i], [j], s) for i, j, s in pairs], "comparable", warnings)

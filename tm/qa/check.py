@@ -1,0 +1,605 @@
+"""Quality checks of a draft translation, with or without its source.
+
+Each finding names its check (a stable name, see :data:`CHECKS`), a severity,
+the 1-based segment, the span in the draft segment as given, a suggestion (or
+None) and a message. Terms are matched on normalised keys (``hoà`` = ``hòa``),
+quantities compared by value across the Vietnamese and English conventions.
+
+Example::
+
+    from tm.qa.check import Checker
+    report = Checker(entries).check(draft_text, source_text)
+    report.exit_code   # 0 clean, 1 when there is an error-severity finding
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from corpus.errors import InputError, SongnguError
+from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, match_key, tone_style
+from tm.qa.garbled import find_garbled, finder_for
+from tm.qa.pairing import Pairing, Segment, pair
+
+__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker", "check_texts",
+           "resolve_languages"]
+
+SEVERITIES = ("error", "warning", "info")
+
+CHECKS = {
+    "term-missing": "a glossary term of the source has no preferred or admitted form in the draft",
+    "term-deprecated": "a deprecated or wrong variant of a glossary term is used",
+    "term-untranslated": "a term stands in the draft in its source-language form",
+    "garbled-term": "a span looks like a glossary term with syllables missing, extra or reordered",
+    "number-mismatch": "a number differs from the source",
+    "date-mismatch": "a date differs from the source",
+    "currency-mismatch": "an amount of money differs from the source",
+    "inconsistent": "the same source segment or term is translated two ways in the document",
+    "untranslated": "a draft segment is identical to its source or in the source language",
+    "omitted": "a source sentence has no translation in the draft",
+    "term-confused": "a term the glossary says is often put in place of another the document is about",
+    "mixed-tone-style": "old (hòa) and new (hoà) tone-mark placement mixed in one document",
+}
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+# A segment needs this many words before its language is judged on its own.
+_LANGID_MIN_WORDS = 5
+# Identical source and draft of fewer words may be a name or a code ("Kim Yong-nam.", "OK").
+_IDENTICAL_MIN_WORDS = 3
+# Offices and phrases are worded by context ("President" of the US is "Tổng thống",
+# "aid" may be "hỗ trợ"): their absence is a warning, a missing name an error.
+_CONTEXTUAL_TYPES = {"office", "phrase"}
+_QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
+
+
+@dataclass
+class Finding:
+    """One problem found in the draft (see the module docs)."""
+
+    check: str
+    severity: str
+    segment: int
+    start: int
+    end: int
+    text: str
+    suggestion: str | None
+    message: str
+    source_span: tuple[int, int] | None = None  # where it applies in the source segment
+
+    def to_dict(self) -> dict:
+        return {"check": self.check, "severity": self.severity, "segment": self.segment,
+                "span": {"start": self.start, "end": self.end, "text": self.text},
+                "suggestion": self.suggestion, "message": self.message}
+
+
+@dataclass
+class SegmentStats:
+    """Counts behind the findings of one segment (used by :mod:`tm.qa.score`)."""
+
+    terms_expected: int = 0     # term occurrences in the source
+    terms_correct: int = 0      # ... rendered by a preferred or admitted form (WMT21 exact match)
+    terms_seen: int = 0         # target-language term occurrences in the draft
+    terms_deprecated: int = 0
+    terms_untranslated: int = 0
+    garbled: int = 0
+    quantities_expected: int = 0
+    quantities_matched: int = 0
+
+
+@dataclass
+class Report:
+    """The findings of one check run, with the segments they refer to."""
+
+    segments: list[Segment]
+    findings: list[Finding]
+    stats: list[SegmentStats]
+    pairing: str
+    draft_lang: str
+    source_lang: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        """0 without error-severity findings, 1 with."""
+        return 1 if self.has_errors else 0
+
+    def summary(self) -> dict:
+        by_sev = Counter(f.severity for f in self.findings)
+        return {
+            "segments": len(self.segments),
+            "segments_with_errors": len({f.segment for f in self.findings if f.severity == "error"}),
+            "findings": len(self.findings),
+            **{s: by_sev.get(s, 0) for s in SEVERITIES},
+            "by_check": dict(sorted(Counter(f.check for f in self.findings).items())),
+            "pairing": self.pairing,
+            "source_lang": self.source_lang,
+            "draft_lang": self.draft_lang,
+            "warnings": list(self.warnings),
+        }
+
+    def to_dict(self) -> dict:
+        return {"findings": [f.to_dict() for f in self.findings], "summary": self.summary()}
+
+    def to_text(self, name: str = "draft") -> str:
+        """Human-readable report: one line per finding, then a summary line."""
+        lines = []
+        for f in self.findings:
+            seg = self.segments[f.segment - 1]
+            where = f"{name}:{seg.draft_line}" if seg.draft_line else f"{name}:seg {f.segment}"
+            text = f" «{f.text}»" if f.text and f.end - f.start < len(seg.draft) else ""
+            sugg = f" → «{f.suggestion}»" if f.suggestion else ""
+            lines.append(f"{where} [{f.segment}:{f.start}-{f.end}] {f.severity} {f.check}:{text}{sugg}"
+                         f" {f.message}")
+        s = self.summary()
+        langs = (self.draft_lang if self.pairing == "none" else f"{self.source_lang} -> {self.draft_lang}")
+        how = {"lines": "paired line by line", "sentences": "paired by sentence alignment",
+               "none": "no source"}[self.pairing]
+        lines.append(f"{s['segments']} segments ({how}, {langs}): "
+                     f"{s['error']} errors, {s['warning']} warnings, {s['info']} info")
+        lines += [f"warning: {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "vi" else "vi"
+
+
+def resolve_languages(draft: str, source: str | None, src_lang: str | None) -> tuple[str, str]:
+    """``(draft language, source language)``: given, or detected from the texts.
+
+    Without a source the "source language" is the other one, whose term forms
+    should not stand in the draft.
+    """
+    from corpus.langid import detect
+
+    if src_lang:
+        if src_lang not in ("vi", "en"):
+            raise SongnguError(f"unknown source language “{src_lang}”: use vi or en")
+        return _other(src_lang), src_lang
+    if source is not None:
+        lang = detect(source)
+        if lang:
+            return _other(lang), lang
+    lang = detect(draft)
+    if lang:
+        return lang, _other(lang)
+    raise SongnguError("cannot tell the language of the texts: give --src-lang vi or --src-lang en")
+
+
+def _terms(matcher, text: str, lang: str) -> list:
+    """Glossary matches of *text*, without acronyms matched in lower case (``us`` is not ``US``)."""
+    return [m for m in matcher.find(text, lang)
+            if not (len(m.form) <= 6 and m.form.isupper() and not m.text.isupper())]
+
+
+def _generic_use(m) -> bool:
+    """A capitalised term written all in lower case: ``government`` is not ``the Government``."""
+    return m.form != m.form.lower() and m.text == m.text.lower()
+
+
+def _target_keys(entry, lang: str) -> set[str]:
+    return {match_key(form) for form, _ in entry.forms(lang)}
+
+
+def _overlaps(a_start, a_end, spans) -> bool:
+    return any(a_start < e and s < a_end for s, e in spans)
+
+
+class Checker:
+    """Runs every check of a draft against one glossary.
+
+    Parameters:
+        entries: glossary entries (:class:`glossary.model.Entry`).
+        matcher: a ready :class:`glossary.matcher.Matcher` over *entries* (built when None).
+    """
+
+    def __init__(self, entries=None, *, matcher=None):
+        if matcher is None:
+            from glossary.matcher import Matcher
+
+            matcher = Matcher(list(entries or []))
+        self.matcher = matcher
+
+    def check(self, draft: str, source: str | None = None, *, src_lang: str | None = None,
+              draft_name: str = "draft", source_name: str = "source") -> Report:
+        """Check *draft* (the whole text), against *source* when given.
+
+        Parameters:
+            draft: the draft translation.
+            source: the source text, or None for the checks that need no source.
+            src_lang: ``"vi"`` or ``"en"``, the source language; detected when None.
+            draft_name, source_name: file names for error messages.
+        """
+        for name, text in ((draft_name, draft), (source_name, source)):
+            if text is not None and not text.strip():
+                raise InputError(name, "no text to check (the file is empty)")
+        draft_lang, source_lang = resolve_languages(draft, source, src_lang)
+        pairing = pair(draft, source, draft_lang=draft_lang, source_lang=source_lang,
+                       matcher=self.matcher)
+        return self.check_pairing(pairing, draft_lang, source_lang)
+
+    def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
+        """Check already paired segments (see :func:`tm.qa.pairing.pair`)."""
+        findings, stats, renderings, terms = [], [], [], []
+        for seg in pairing.segments:
+            seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang)
+            findings += seg_findings
+            stats.append(seg_stats)
+            renderings += seg_renderings
+            terms += [(seg.number, m) for m in seg_terms]
+        findings += _inconsistent_segments(pairing.segments)
+        findings += _inconsistent_terms(renderings)
+        if pairing.method == "none":
+            findings += _confused_terms(terms, draft_lang)
+        if draft_lang == "vi":
+            findings += _mixed_tone_style(pairing.segments)
+        findings.sort(key=lambda f: (f.segment, f.start, f.end, f.check))
+        return Report(pairing.segments, findings, stats, pairing.method, draft_lang, source_lang,
+                      list(pairing.warnings))
+
+    # -- one segment ---------------------------------------------------------------------------
+
+    def _segment(self, seg: Segment, dl: str, sl: str):
+        stats = SegmentStats()
+        out: list[Finding] = []
+        text = seg.draft
+        if seg.source and not text.strip():
+            out.append(Finding("omitted", "warning", seg.number, 0, 0, "", None,
+                               f"no translation of the source sentence: {_clip(seg.source)}"))
+        draft_matches = _terms(self.matcher, text, dl) if text else []
+        good = [m for m in draft_matches if m.status != "deprecated"]
+        taken = [(m.start, m.end) for m in draft_matches]
+        stats.terms_seen = len(draft_matches)
+        rendered = Counter(m.entry.id for m in good)
+
+        for m in draft_matches:
+            if m.status == "deprecated":
+                stats.terms_deprecated += 1
+                rendered[m.entry.id] += 1
+                preferred = m.entry.preferred(dl)
+                reason = _deprecation_reason(m.entry, dl, m.form)
+                out.append(Finding("term-deprecated", "error", seg.number, m.start, m.end, m.text,
+                                   preferred, f"deprecated form of “{preferred}”" +
+                                   (f" ({reason})" if reason else "")))
+        for m in self._foreign(text, dl, sl, good):
+            stats.terms_untranslated += 1
+            rendered[m.entry.id] += 1
+            taken.append((m.start, m.end))
+            preferred = m.entry.preferred(dl)
+            out.append(Finding("term-untranslated", "error", seg.number, m.start, m.end, m.text,
+                               preferred, f"{_LANG_NAME[sl]} form of “{preferred}” left in the "
+                               f"{_LANG_NAME[dl]} text"))
+        renderings = []
+        if seg.source:
+            src_matches = [m for m in _terms(self.matcher, seg.source, sl) if not _generic_use(m)]
+            expected = Counter(m.entry.id for m in src_matches)
+            finder = finder_for(self.matcher, dl) if text else None
+            for eid, n in expected.items():
+                if finder is not None and rendered[eid] < n:
+                    garbled = finder.find(text, draft_matches, only=eid)
+                    out += self._garbled(seg, garbled, taken, rendered, stats, dl)
+            out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
+            renderings = _renderings(seg, src_matches, good)
+            out += _quantities(seg, sl, dl, stats)
+            out += _untranslated_segment(seg, sl, dl)
+        elif text:
+            out += self._garbled(seg, find_garbled(text, self.matcher, dl, matches=draft_matches),
+                                 taken, rendered, stats, dl)
+            out += _foreign_segment(seg, sl, dl)
+        return out, stats, renderings, draft_matches
+
+    @staticmethod
+    def _garbled(seg, garbled, taken, rendered, stats, dl) -> list[Finding]:
+        out = []
+        for g in garbled:
+            if _overlaps(g.start, g.end, taken):
+                continue
+            taken.append((g.start, g.end))
+            stats.garbled += 1
+            rendered[g.entry.id] += 1
+            preferred = g.entry.preferred(dl)
+            out.append(Finding("garbled-term", "error", seg.number, g.start, g.end, g.text, preferred,
+                               f"looks like a garbled “{preferred}”" + _garble_detail(g)))
+        return out
+
+    def _foreign(self, text: str, dl: str, sl: str, good) -> list:
+        """Source-language term forms in the draft that are not also target forms."""
+        if not text:
+            return []
+        spans = [(m.start, m.end) for m in good]
+        out = []
+        for m in _terms(self.matcher, text, sl):
+            if _overlaps(m.start, m.end, spans) or match_key(m.text) in _target_keys(m.entry, dl):
+                continue
+            if _glossed(text, m, good):
+                continue
+            out.append(m)
+        return out
+
+    def _missing_terms(self, seg, src_matches, good, rendered, dl, stats) -> list[Finding]:
+        out = []
+        expected = Counter(m.entry.id for m in src_matches)
+        correct = Counter(m.entry.id for m in good)
+        stats.terms_expected = sum(expected.values())
+        stats.terms_correct = sum(min(n, correct[e]) for e, n in expected.items())
+        first = {}
+        for m in src_matches:
+            first.setdefault(m.entry.id, m)
+        draft_ids = {m.entry.id for m in good}
+        for eid, n in expected.items():
+            missing = n - rendered[eid]
+            m = first[eid]
+            if missing > 0 and dl == "en" and m.entry.type == "place":
+                missing -= _demonyms(m.entry, seg.draft, good)
+            if missing <= 0:
+                continue
+            preferred = m.entry.preferred(dl)
+            times = f" ({n} in the source, {n - missing} in the draft)" if n > 1 else ""
+            start, end, msg = 0, len(seg.draft), ""
+            for c in good:
+                if c.entry.id in m.entry.confused_with and c.entry.id not in expected:
+                    start, end = c.start, c.end
+                    msg = f"; “{c.text}” is “{c.entry.preferred('en')}”, often confused with it"
+                    break
+            if eid in draft_ids and not msg:
+                msg = "; found fewer times than in the source"
+            severity = "warning" if m.entry.type in _CONTEXTUAL_TYPES else "error"
+            out.append(Finding("term-missing", severity, seg.number, start, end, seg.draft[start:end],
+                               preferred, f"“{m.text}” should be translated “{preferred}”{times}{msg}",
+                               (m.start, m.end)))
+        return out
+
+
+_LANG_NAME = {"vi": "Vietnamese", "en": "English"}
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+
+
+def _deprecation_reason(entry, lang: str, form: str) -> str:
+    key = match_key(form)
+    for dep in entry.deprecated(lang):
+        if match_key(dep.form) == key:
+            return dep.reason
+    return ""
+
+
+def _garble_detail(g) -> str:
+    parts = []
+    if g.missing:
+        parts.append("missing " + ", ".join(f"“{w}”" for w in g.missing))
+    if g.extra:
+        parts.append("extra " + ", ".join(f"“{w}”" for w in g.extra))
+    return f" ({'; '.join(parts)})" if parts else " (syllables out of order)"
+
+
+def _demonyms(entry, text: str, good) -> int:
+    """English adjectives of a place in *text*: ``North Korean``, ``Chinese``, ``Vietnamese``."""
+    spans = [(g.start, g.end) for g in good]
+    found = set()
+    for form, _ in entry.forms("en"):
+        if len(form) < 4 or form.isupper():
+            continue
+        stem = form[:-1] if form[-1] in "aeiou" else form
+        for hit in re.finditer(rf"(?<!\w){re.escape(stem)}[a-z]+(?!\w)", text, re.IGNORECASE):
+            if not _overlaps(hit.start(), hit.end(), spans):
+                found.add(hit.start())
+    return len(found)
+
+
+def _glossed(text: str, m, good) -> bool:
+    """True for ``Bình Nhưỡng (Pyongyang)``: the original form in brackets after the term."""
+    before = text[: m.start].rstrip()
+    after = text[m.end:].lstrip()
+    if not (before.endswith("(") and after.startswith(")")):
+        return False
+    head = before[:-1].rstrip()
+    return any(g.entry.id == m.entry.id and g.end == len(head) for g in good)
+
+
+def _renderings(seg, src_matches, good) -> list[tuple]:
+    """``(entry id, source form key, draft match, segment)`` for terms rendered in this segment."""
+    by_src, by_draft = defaultdict(list), defaultdict(list)
+    for m in src_matches:
+        by_src[m.entry.id].append(m)
+    for m in good:
+        by_draft[m.entry.id].append(m)
+    return [(eid, match_key(s.text), d, seg.number)
+            for eid, ms in by_src.items() for s, d in zip(ms, by_draft.get(eid, []))]
+
+
+def _inconsistent_terms(renderings) -> list[Finding]:
+    """The same source form of a term rendered by different target forms."""
+    groups = defaultdict(list)
+    for eid, src_key, m, seg in renderings:
+        groups[(eid, src_key)].append((m, seg))
+    out = []
+    for (eid, src_key), items in groups.items():
+        counts = Counter(match_key(m.text) for m, _ in items)
+        if len(counts) < 2:
+            continue
+        major = counts.most_common(1)[0][0]
+        major_text = next(m.text for m, _ in items if match_key(m.text) == major)
+        for m, seg in items:
+            if match_key(m.text) != major:
+                out.append(Finding("inconsistent", "warning", seg, m.start, m.end, m.text, major_text,
+                                   f"“{src_key}” is translated “{major_text}” elsewhere in the document "
+                                   f"({counts[major]}×)"))
+    return out
+
+
+def _confused_terms(terms, lang) -> list[Finding]:
+    """Without a source: ``Hàn Quốc`` (South Korea) in a document about the DPRK.
+
+    *terms* are ``(segment number, match)`` of the whole draft. An entry's
+    occurrences are suspect when an entry that lists it in ``confused_with``
+    occurs more often in the document (in any form, deprecated ones included).
+    """
+    counts = Counter(m.entry.id for _, m in terms)
+    found = [(number, m) for number, m in terms if m.status != "deprecated"]
+    victims = {}
+    for _, m in found:
+        for other in m.entry.confused_with:
+            if counts[m.entry.id] > counts.get(other, 0):
+                victims.setdefault(other, m.entry)
+    out = []
+    for number, m in found:
+        intended = victims.get(m.entry.id)
+        if intended is not None:
+            suggestion = intended.preferred(lang)
+            out.append(Finding("term-confused", "warning", number, m.start, m.end, m.text, suggestion,
+                               f"“{m.text}” is “{m.entry.preferred('en')}”, but the document is about "
+                               f"“{intended.preferred('en')}” ({counts[intended.id]} mentions): "
+                               f"a mistranslation of “{suggestion}”?"))
+    return out
+
+
+def _inconsistent_segments(segments) -> list[Finding]:
+    """A repeated source segment translated differently from its first translation."""
+    first = {}
+    out = []
+    for seg in segments:
+        if not seg.source or not seg.draft.strip() or len(_WORD.findall(seg.source)) < _IDENTICAL_MIN_WORDS:
+            continue
+        skey, dkey = match_key(seg.source), match_key(seg.draft)
+        if skey not in first:
+            first[skey] = (seg, dkey)
+            continue
+        prev, prev_key = first[skey]
+        if dkey != prev_key:
+            out.append(Finding("inconsistent", "warning", seg.number, 0, len(seg.draft), seg.draft,
+                               prev.draft.strip(), f"the same source is translated differently in "
+                               f"segment {prev.number}"))
+    return out
+
+
+def _untranslated_segment(seg, sl, dl) -> list[Finding]:
+    from corpus.langid import detect
+
+    draft = seg.draft
+    words = len(_WORD.findall(draft))
+    if not words:
+        return []
+    if match_key(draft) == match_key(seg.source):
+        sev = "error" if words >= _IDENTICAL_MIN_WORDS else "info"
+        return [Finding("untranslated", sev, seg.number, 0, len(draft), draft, None,
+                        "the draft segment is identical to its source")]
+    if words >= _LANGID_MIN_WORDS and detect(draft) == sl:
+        return [Finding("untranslated", "error", seg.number, 0, len(draft), draft, None,
+                        f"the draft segment is in {_LANG_NAME[sl]}, the source language")]
+    return []
+
+
+def _foreign_segment(seg, sl, dl) -> list[Finding]:
+    """Without a source: a segment written in the other language."""
+    from corpus.langid import detect
+
+    if len(_WORD.findall(seg.draft)) >= _LANGID_MIN_WORDS and detect(seg.draft) == sl:
+        return [Finding("untranslated", "error", seg.number, 0, len(seg.draft), seg.draft, None,
+                        f"this segment is in {_LANG_NAME[sl]}, the document is in {_LANG_NAME[dl]}")]
+    return []
+
+
+def _amounts(q) -> set:
+    values = (q.value, *q.alternatives)
+    if q.kind == "currency":
+        return {v[1] for v in values}
+    return set(values) if q.kind == "number" else set()
+
+
+def _unit_dropped(a, b) -> bool:
+    """An amount with a currency on one side, the same number without it on the other."""
+    return {a.kind, b.kind} == {"currency", "number"} and not _amounts(a).isdisjoint(_amounts(b))
+
+
+def _lone_one(q) -> bool:
+    """``1``: English writes it ``a``/``an``/``one`` and Vietnamese ``một``, which are not extracted."""
+    return q.kind == "number" and not q.ordinal and q.value == 1
+
+
+def _quantities(seg, sl, dl, stats) -> list[Finding]:
+    """Numbers, dates and amounts compared by value (``10,7`` = ``10.7``).
+
+    A mismatch is an error when written in digits, a warning when a number word
+    is involved (translators render ``two of them`` as ``cả hai`` and the like)
+    or when only the currency is missing on one side.
+    """
+    from corpus.quantities import extract
+
+    src = extract(seg.source, sl)
+    dft = extract(seg.draft, dl) if seg.draft else []
+    stats.quantities_expected = len(src)
+    left_src, left_dft, out = list(src), [], []
+    for q in dft:
+        hit = next((s for s in left_src if s.same(q)), None)
+        if hit is None:
+            left_dft.append(q)
+        else:
+            left_src.remove(hit)
+    for q in list(left_dft):
+        hit = next((s for s in left_src if _unit_dropped(s, q)), None)
+        if hit is not None:
+            left_src.remove(hit)
+            left_dft.remove(q)
+            out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
+                               f"the amount matches “{hit.text}” of the source but one side names no currency",
+                               (hit.start, hit.end)))
+    stats.quantities_matched = len(src) - len(left_src)
+    for q in left_dft:
+        if _lone_one(q):
+            continue
+        partner = next((s for s in left_src if s.kind == q.kind), None)
+        if partner is not None:
+            left_src.remove(partner)
+            msg = f"“{q.text}” in the draft, “{partner.text}” in the source"
+        else:
+            msg = f"“{q.text}” is not in the source"
+        spelled = q.spelled or (partner is not None and partner.spelled)
+        out.append(Finding(_QUANTITY_CHECK.get(q.kind, "number-mismatch"), "warning" if spelled else "error",
+                           seg.number, q.start, q.end, q.text, partner.text if partner else None, msg,
+                           (partner.start, partner.end) if partner else None))
+    for s in left_src:
+        if _lone_one(s):
+            continue
+        out.append(Finding(_QUANTITY_CHECK.get(s.kind, "number-mismatch"), "warning" if s.spelled else "error",
+                           seg.number, 0, len(seg.draft), seg.draft, s.text,
+                           f"“{s.text}” of the source is missing from the draft", (s.start, s.end)))
+    return out
+
+
+def _mixed_tone_style(segments) -> list[Finding]:
+    """Words in the minority tone-mark style of the document."""
+    words = []
+    counts = Counter()
+    for seg in segments:
+        for m in _WORD.finditer(seg.draft):
+            style = tone_style(m.group())
+            if style:
+                counts[style] += 1
+                words.append((seg.number, m, style))
+    if len(counts) < 2:
+        return []
+    major = TRADITIONAL if counts[TRADITIONAL] >= counts[MODERN] else MODERN
+    label = {TRADITIONAL: "old style (hòa)", MODERN: "new style (hoà)"}
+    out = []
+    for number, m, style in words:
+        if style != major:
+            out.append(Finding("mixed-tone-style", "warning", number, m.start(), m.end(), m.group(),
+                               canonical_tones(m.group(), major),
+                               f"{label[style]} tone mark in a document written in the {label[major]} "
+                               f"({counts[major]} words against {counts[style]})"))
+    return out
+
+
+def check_texts(draft: str, source: str | None = None, *, entries=None, matcher=None,
+                src_lang: str | None = None) -> Report:
+    """Shortcut: ``Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)``."""
+    return Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)

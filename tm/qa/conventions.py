@@ -1,0 +1,217 @@
+"""Vietnamese news conventions a machine translation gets wrong.
+
+Each function returns :class:`Fix` proposals (offsets in the text as given,
+the replacement, a rule name and a confidence); nothing is rewritten here.
+
+- ``currency-usd``: ``18 triệu $``, ``$18 triệu``, ``US$ 18 triệu`` -> ``18 triệu USD``.
+- ``month-digits``: ``tháng Tám`` -> ``tháng 8`` (month names in digits).
+- ``day-range``: ``từ ngày 05-ngày 7 Tháng Tám`` -> ``từ ngày 5 đến ngày 7 tháng 8``.
+- ``date-zero``: ``ngày 05`` -> ``ngày 5``.
+- ``tone-style``: one tone-mark placement for the whole document
+  (:func:`corpus.normalize.canonical_tones`).
+
+Example::
+
+    fixes = convention_fixes("18 triệu $ vào tháng Tám", style="traditional")
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc, tone_style
+
+__all__ = ["Fix", "currency_fixes", "date_fixes", "tone_fixes", "document_style", "convention_fixes",
+           "month_number", "STYLES"]
+
+STYLES = (TRADITIONAL, MODERN)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A proposed replacement of ``text[start:end]`` by *after*.
+
+    Parameters:
+        start, end: character offsets in the text as given.
+        after: the replacement.
+        rule: the rule's stable name.
+        confidence: 0..1; callers apply fixes at or above their threshold.
+        message: why, for the change log.
+    """
+
+    start: int
+    end: int
+    after: str
+    rule: str
+    confidence: float
+    message: str = ""
+
+
+_MONTHS = {
+    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}
+_MONTH_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _MONTHS), key=len, reverse=True))
+_MONTH = rf"(?:{_MONTH_WORD}|0?[1-9]|1[0-2])(?![\w])"
+_GAP = r"[ \t]+"  # keys have single spaces; never cross a line
+_NUM = r"\d+(?:[.,]\d+)*"
+_SCALE = r"(?:nghìn tỷ|nghìn tỉ|ngàn tỷ|nghìn|ngàn|triệu|tỷ|tỉ)"
+
+_AMOUNT_DOLLAR = re.compile(rf"(?<![\w.,])({_NUM})(?:{_GAP}({_SCALE}))?[ \t]?(?:us)?\$(?![\w$])")
+_DOLLAR_AMOUNT = re.compile(rf"(?<![\w$])(?:us[ \t]?)?\$[ \t]?({_NUM})(?:{_GAP}({_SCALE}))?(?![\w.,]\d)")
+_RANGE = re.compile(
+    rf"(?<!\w)(?:(từ){_GAP})?ngày{_GAP}(\d{{1,2}})[ \t]*-[ \t]*(?:ngày{_GAP})?(\d{{1,2}})"
+    rf"(?:{_GAP}(tháng){_GAP}({_MONTH})|/(0?[1-9]|1[0-2])(?!\d))")
+_MONTH_NAME = re.compile(rf"(?<!\w)(tháng){_GAP}({_MONTH_WORD})(?!\w)")
+_ZERO = re.compile(r"(?<!\w)(ngày|tháng)[ \t]+0([1-9])(?!\d)")
+# Words after "tháng <n>" that make it a count ("mỗi tháng hai lần"), not a month.
+_NOT_MONTH_AFTER = re.compile(r"[ \t]+(?:lần|lượt|người|kỳ|đợt|buổi|ngày|tuần|tháng|giờ|bữa|chuyến)(?!\w)")
+_YEAR_AFTER = re.compile(r"(?:[ \t]+năm[ \t]+\d|,?[ \t]*\d{4}(?!\d)|/\d)")
+_DAY_BEFORE = re.compile(r"ngày[ \t]+\d{1,2}[ \t]+$")
+_TIME_BEFORE = re.compile(
+    r"(?<!\w)(?:vào|cuối|đầu|giữa|hồi|từ|đến|tới|trong|suốt|sau|trước|tuần|nay|hôm)[ \t]+$")
+# A range without "từ" after these words stays a range as written ("trong các ngày 5-7").
+_RANGE_KEEP_BEFORE = re.compile(r"(?<!\w)(?:trong|vào|các|những|suốt|hai|ba|mấy)[ \t]+$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(\[]\s*)$")
+_WORDS = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+
+
+def month_number(word: str) -> int | None:
+    """The month a Vietnamese month name or number denotes (``Tám`` -> 8), else None."""
+    w = " ".join(key(word).text.split())
+    if w.isdigit():
+        n = int(w)
+        return n if 1 <= n <= 12 else None
+    return _MONTHS.get(w)
+
+
+def _overlaps(start, end, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def currency_fixes(text: str) -> list[Fix]:
+    """``$`` amounts written the Vietnamese news way (``18 triệu USD``).
+
+    Parameters:
+        text: one line or segment of Vietnamese text.
+    """
+    k = key(text)
+    out: list[Fix] = []
+    for rx in (_AMOUNT_DOLLAR, _DOLLAR_AMOUNT):
+        for m in rx.finditer(k.text):
+            start, end = k.span(m.start(), m.end())
+            if _overlaps(start, end, [(f.start, f.end) for f in out]):
+                continue
+            parts = [text[slice(*k.span(*m.span(i)))] for i in (1, 2) if m.group(i)]
+            after = " ".join(parts) + " USD"
+            out.append(Fix(start, end, after, "currency-usd", 0.95,
+                           "amounts in US dollars are written with USD after the number"))
+    return out
+
+
+def _day(text: str) -> str:
+    return str(int(text))
+
+
+def date_fixes(text: str) -> list[Fix]:
+    """Month names in digits, day ranges with ``từ … đến``, no zero-padded days.
+
+    Parameters:
+        text: one line or segment of Vietnamese text.
+    """
+    k = key(text)
+    s = k.text
+    out: list[Fix] = []
+
+    def add(m_start, m_end, after, rule, confidence, message):
+        start, end = k.span(m_start, m_end)
+        if not _overlaps(start, end, [(f.start, f.end) for f in out]) and text[start:end] != after:
+            out.append(Fix(start, end, after, rule, confidence, message))
+
+    for m in _RANGE.finditer(s):
+        d1, d2 = int(m.group(2)), int(m.group(3))
+        if not 1 <= d1 < d2 <= 31:
+            continue
+        month = month_number(m.group(5)) if m.group(4) else int(m.group(6))
+        if month is None:
+            continue
+        tail = f" tháng {month}" if m.group(4) else f"/{month}"
+        if m.group(1):
+            lead, conf = text[slice(*k.span(*m.span(1)))], 0.95
+        elif _RANGE_KEEP_BEFORE.search(s, 0, m.start()):
+            continue
+        else:
+            lead, conf = "từ", 0.8
+            if _SENTENCE_START.search(s[:m.start()]):
+                lead = "Từ"
+        add(m.start(), m.end(), f"{lead} ngày {d1} đến ngày {d2}{tail}", "day-range", conf,
+            "a range of days is written 'từ ngày … đến ngày …'")
+
+    for m in _MONTH_NAME.finditer(s):
+        month = _MONTHS[" ".join(m.group(2).split())]
+        w_start, w_end = k.span(*m.span(2))
+        written = text[w_start:w_end]
+        if _NOT_MONTH_AFTER.match(s, m.end()):
+            continue
+        if written[:1].isupper() or _YEAR_AFTER.match(s, m.end()) or _DAY_BEFORE.search(s[:m.start()]):
+            conf = 0.95
+        elif _TIME_BEFORE.search(s[:m.start()]) and m.group(2) not in ("năm", "một"):
+            conf = 0.8
+        else:
+            conf = 0.5
+        t_start, t_end = k.span(*m.span(1))
+        thang = text[t_start:t_end]
+        if not _SENTENCE_START.search(s[:m.start()]):
+            thang = thang.lower()
+        add(m.start(), m.end(), f"{thang} {month}", "month-digits", conf,
+            "months are written in digits in news copy")
+
+    for m in _ZERO.finditer(s):
+        w_start, w_end = k.span(*m.span(1))
+        add(m.start(), m.end(), f"{text[w_start:w_end]} {m.group(2)}", "date-zero", 0.9,
+            "no leading zero in days and months")
+    return sorted(out, key=lambda f: f.start)
+
+
+def document_style(text: str) -> str:
+    """The tone-mark style most words of *text* show; ties (and none) give the house style,
+    traditional (``hòa``)."""
+    counts = Counter(tone_style(nfc(w)) for w in _WORDS.findall(text))
+    return MODERN if counts[MODERN] > counts[TRADITIONAL] else TRADITIONAL
+
+
+def tone_fixes(text: str, style: str) -> list[Fix]:
+    """Words whose tone mark is placed in the other style than *style*.
+
+    Parameters:
+        text: Vietnamese text.
+        style: ``"traditional"`` (``hòa``) or ``"modern"`` (``hoà``).
+    """
+    out = []
+    for m in _WORDS.finditer(text):
+        word = nfc(m.group())
+        found = tone_style(word)
+        if found and found != style:
+            out.append(Fix(m.start(), m.end(), canonical_tones(word, style), "tone-style", 0.95,
+                           f"one tone-mark style per document ({style})"))
+    return out
+
+
+def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=()) -> list[Fix]:
+    """All convention fixes of *text*, non-overlapping, in text order.
+
+    Parameters:
+        text: one line or segment of Vietnamese text.
+        style: the document's tone-mark style; None leaves tone marks alone.
+        terms: ``(start, end)`` spans of glossary terms: their dates and amounts are
+            part of a name (``Mùa xuân tháng Tư``), only their tone marks are fixed.
+        edited: spans other edits replace: nothing here touches them.
+    """
+    edited = list(edited)
+    keep = list(terms) + edited
+    out = [f for f in currency_fixes(text) + date_fixes(text) if not _overlaps(f.start, f.end, keep)]
+    if style:
+        taken = [(f.start, f.end) for f in out] + edited
+        out += [f for f in tone_fixes(text, style) if not _overlaps(f.start, f.end, taken)]
+    return sorted(out, key=lambda f: f.start)

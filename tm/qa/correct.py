@@ -1,0 +1,649 @@
+"""Automatic post-editing of a draft translation with the glossary, with a change log.
+
+Rules (stable names, see :data:`RULES`), each edit with a confidence in 0..1:
+
+- ``term-deprecated``: a deprecated form -> the entry's closest correct form
+  (``Bắc Triều Tiên`` -> ``Triều Tiên``); a place or person named inside the
+  deprecated form and not in the replacement is kept after it.
+- ``term-untranslated``: a source-language form (``Nong Duc Manh``) or a
+  target form written without its diacritics (``Truong Tan Sang``) -> the
+  target form.
+- ``term-garbled``: a span that garbles a term (:mod:`tm.qa.garbled`) -> the term.
+- ``term-source`` (with a source): a source term whose target form is missing
+  from the draft segment -> the draft span that renders it is replaced.
+- ``entity-confusion``: a form of an entity the glossary records as confused
+  with another (``Hàn Quốc`` for the DPRK): applied when the source says so,
+  or without a source when the document names the other entity at least three
+  times as often, at least three times, and the suspect form at most twice
+  and never beside a direct mention of the other entity; otherwise a suggestion
+  (when the other entity is the more frequent one) or nothing.
+- conventions (Vietnamese drafts, :mod:`tm.qa.conventions`): ``currency-usd``,
+  ``month-digits``, ``day-range``, ``date-zero``, ``tone-style``.
+- ``number-mismatch`` (with a source): a number that differs from the source;
+  a suggestion unless ``fix_numbers``.
+
+Safety: only edited spans change; an edit never crosses a line; edits below
+``min_confidence`` are returned as suggestions and not applied; correcting the
+output again changes nothing.
+
+Example::
+
+    from glossary.tsv import load_bundled
+    result = correct(open("mt.vi.txt").read(), load_bundled())
+    result.text, [e.to_dict() for e in result.edits]
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus.normalize import canonical_tones, fold, has_vietnamese_diacritics, key, match_key
+from tm.qa import conventions
+from tm.qa.garbled import finder_for
+
+__all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE", "Draft",
+           "read_draft"]
+
+DEFAULT_MIN_CONFIDENCE = 0.7
+
+RULES = {
+    "term-deprecated": "a deprecated or wrong variant replaced by the glossary's form",
+    "term-untranslated": "a source-language form or a form without diacritics replaced by the target form",
+    "term-garbled": "a garbled multi-word term (reordered, split, mixed with debris) replaced by the term",
+    "term-source": "a source term missing from the draft segment: the span that renders it replaced",
+    "entity-confusion": "an entity the machine translation confused with another, replaced in context",
+    "currency-usd": "'$' amounts written with USD after the number",
+    "month-digits": "month names written in digits",
+    "day-range": "day ranges written 'từ ngày … đến ngày …'",
+    "date-zero": "no leading zero in days and months",
+    "tone-style": "one tone-mark style for the whole document",
+    "number-mismatch": "a number that differs from the source",
+}
+# Term rules win over each other in this order when their spans overlap.
+_PRIORITY = {"term-deprecated": 0, "term-untranslated": 1, "term-garbled": 2, "entity-confusion": 3,
+             "term-source": 4, "number-mismatch": 5}
+_TOKEN = re.compile(r"\w+")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|^\W*)$")
+_ACRONYM = re.compile(r"[A-Z0-9]{2,6}\Z")
+# Entity confusions: how much more often the document must name the right entity.
+_CONFUSION_RATIO = 3
+_CONFUSION_MIN = 3
+_CONFUSION_MAX_SUSPECT = 2
+# A source whose segment lacks the term (it may be worded otherwise) lowers a term edit's confidence.
+_NO_SOURCE_SUPPORT = 0.9
+
+
+@dataclass
+class Edit:
+    """One change (or suggestion) of the correction log.
+
+    Parameters:
+        segment: 1-based segment number (see :func:`tm.qa.pairing.pair`).
+        start, end: character offsets of *before* in that segment as given.
+        before, after: the text replaced and its replacement.
+        rule: the rule's name (:data:`RULES`).
+        confidence: 0..1.
+        message: why, for a human.
+        line: 1-based line of the draft where it applies.
+        offset: character offset in the whole draft.
+        applied: False for a suggestion.
+    """
+
+    segment: int
+    start: int
+    end: int
+    before: str
+    after: str
+    rule: str
+    confidence: float
+    message: str = ""
+    line: int = 0
+    offset: int = 0
+    applied: bool = True
+
+    def to_dict(self) -> dict:
+        return {"segment": self.segment, "start": self.start, "end": self.end, "before": self.before,
+                "after": self.after, "rule": self.rule, "confidence": round(self.confidence, 3),
+                "line": self.line, "message": self.message}
+
+
+@dataclass
+class Correction:
+    """The corrected text, the edits applied and the suggestions left to a human."""
+
+    text: str
+    edits: list[Edit] = field(default_factory=list)
+    suggestions: list[Edit] = field(default_factory=list)
+    style: str | None = None
+    pairing: str = "none"
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "edits": [e.to_dict() for e in self.edits],
+                "suggestions": [e.to_dict() for e in self.suggestions],
+                "tone_style": self.style, "pairing": self.pairing}
+
+    def diff(self, original: str, *, style=None) -> str:
+        """A word diff of the changed lines: ``[-before-]{+after+}`` with rule and confidence.
+
+        Parameters:
+            original: the draft this correction was made from.
+            style: optional ``(text, kind) -> str`` to colour pieces (kind ``del``, ``ins``, ``note``).
+        """
+        paint = style or (lambda text, kind: text)
+        by_line: dict[int, list[Edit]] = {}
+        for e in self.edits:
+            by_line.setdefault(e.line, []).append(e)
+        starts = _line_starts(original)
+        out = []
+        for number in sorted(by_line):
+            edits = sorted(by_line[number], key=lambda e: e.offset)
+            base = starts[number - 1]
+            line_end = original.find("\n", base)
+            line = original[base:] if line_end < 0 else original[base:line_end]
+            line = line.rstrip("\r")
+            pos, parts = 0, []
+            for e in edits:
+                s = e.offset - base
+                parts.append(line[pos:s])
+                parts.append(paint(f"[-{e.before}-]", "del") + paint(f"{{+{e.after}+}}", "ins"))
+                pos = s + len(e.before)
+            parts.append(line[pos:])
+            out.append(f"line {number}: " + "".join(parts))
+            for e in edits:
+                out.append(paint(f"    {e.rule} ({e.confidence:.2f}): {e.before!r} -> {e.after!r}", "note"))
+        return "\n".join(out)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    for i, c in enumerate(text):
+        if c == "\n":
+            starts.append(i + 1)
+    return starts
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    after: str
+    rule: str
+    confidence: float
+    message: str
+    entry_id: str | None = None
+
+
+def _overlaps(start, end, spans) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _tokens(text: str, folded=False) -> list[str]:
+    return _TOKEN.findall(key(text, folded=folded).text)
+
+
+def _dice(a: str, b: str) -> float:
+    x, y = Counter(_tokens(a, True)), Counter(_tokens(b, True))
+    total = sum(x.values()) + sum(y.values())
+    return 2 * sum((x & y).values()) / total if total else 0.0
+
+
+class Corrector:
+    """Corrects drafts with one glossary.
+
+    Parameters:
+        entries: :class:`glossary.model.Entry` objects (ignored when *matcher* is given).
+        matcher: a ready :class:`glossary.matcher.Matcher`.
+    """
+
+    def __init__(self, entries=None, *, matcher=None):
+        if matcher is None:
+            from glossary.matcher import Matcher
+
+            matcher = Matcher(list(entries or []))
+        self.matcher = matcher
+        self.by_id = {e.id: e for e in matcher.entries}
+        self._confusers: dict[str, list] = {}
+        for e in matcher.entries:
+            for other in e.confused_with:
+                self._confusers.setdefault(other, []).append(e)
+
+    # -- the document -----------------------------------------------------------------------
+
+    def correct(self, draft: str, source: str | None = None, *, lang: str | None = None,
+                source_lang: str | None = None, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                tone_style: str = "auto", fix_numbers: bool = False) -> Correction:
+        """Correct *draft* (the whole text).
+
+        Parameters:
+            draft: the draft translation.
+            source: its source text, or None.
+            lang, source_lang: ``vi`` or ``en``; detected when None (the draft defaults to vi).
+            min_confidence: edits scored below this are suggestions only.
+            tone_style: ``auto`` (the draft's majority, ties to traditional), ``traditional``
+                or ``modern``; Vietnamese drafts only.
+            fix_numbers: apply ``number-mismatch`` edits that have a single clear fix.
+        """
+        from tm.qa.pairing import pair
+
+        lang = lang or _detect(draft, "vi")
+        if source is not None:
+            source_lang = source_lang or ("en" if lang == "vi" else "vi")
+        style = None
+        if lang == "vi":
+            style = conventions.document_style(draft) if tone_style == "auto" else tone_style
+            if style not in conventions.STYLES:
+                raise ValueError(f"tone_style must be auto, traditional or modern, not {tone_style!r}")
+        pairing = pair(draft, source, draft_lang=lang, source_lang=source_lang, matcher=self.matcher)
+        pieces = list(_pieces(draft, pairing.segments))
+        doc = _DocContext(self, draft, pieces, lang, source_lang, style)
+        applied, suggested = [], []
+        starts = _line_starts(draft)
+        for seg, seg_off, abs_off, text in pieces:
+            cands = self._piece(doc, text, seg.source if seg.source else None, fix_numbers)
+            chosen, rest = _resolve(cands, min_confidence)
+            line = _line_of(starts, abs_off)
+            for c, bucket in [(c, applied) for c in chosen] + [(c, suggested) for c in rest]:
+                bucket.append(Edit(seg.number, seg_off + c.start, seg_off + c.end, text[c.start:c.end],
+                                   c.after, c.rule, c.confidence, c.message, line, abs_off + c.start,
+                                   bucket is applied))
+        out, pos = [], 0
+        for e in sorted(applied, key=lambda e: e.offset):
+            out.append(draft[pos:e.offset])
+            out.append(e.after)
+            pos = e.offset + len(e.before)
+        out.append(draft[pos:])
+        return Correction("".join(out), sorted(applied, key=lambda e: e.offset),
+                          sorted(suggested, key=lambda e: e.offset), style, pairing.method)
+
+    # -- one line (or part of a line) -------------------------------------------------------
+
+    def _piece(self, doc, text: str, source: str | None, fix_numbers: bool) -> list[_Cand]:
+        lang = doc.lang
+        matches = self.matcher.find(text, lang)
+        good = [m for m in matches if m.status != "deprecated"]
+        src_ids = None
+        if source is not None:
+            src_ids = Counter(m.entry.id for m in self.matcher.find(source, doc.source_lang))
+        cands: list[_Cand] = []
+        for m in matches:
+            if m.status == "deprecated":
+                cands.append(self._deprecated(doc, text, m, src_ids))
+        cands += self._untranslated(doc, text, matches, src_ids)
+        taken = [(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"]
+        if lang == "vi":
+            for g in finder_for(self.matcher, lang).find(text, matches, min_confidence=0.5):
+                if _overlaps(g.start, g.end, taken):
+                    continue
+                conf = g.confidence
+                if src_ids is not None:
+                    conf = min(0.98, conf + 0.15) if src_ids[g.entry.id] else conf * _NO_SOURCE_SUPPORT
+                after = self._render(doc, g.form, text, g.start)
+                cands.append(_Cand(g.start, g.end, after, "term-garbled", conf,
+                                   f"garbled {g.form!r}" + (f"; dropped {' '.join(g.extra)!r}" if g.extra else "")
+                                   + (f"; was missing {' '.join(g.missing)!r}" if g.missing else ""),
+                                   g.entry.id))
+                taken.append((g.start, g.end))
+        cands += self._confusions(doc, text, good, src_ids, source)
+        if src_ids is not None:
+            cands += self._from_source(doc, text, good, cands, src_ids)
+            cands += _numbers(text, source, lang, doc.source_lang, fix_numbers)
+        if lang == "vi":
+            edited = [(c.start, c.end) for c in cands if c.rule != "number-mismatch"]
+            terms = [(m.start, m.end) for m in good]
+            for f in conventions.convention_fixes(text, style=doc.style, terms=terms, edited=edited):
+                cands.append(_Cand(f.start, f.end, f.after, f.rule, f.confidence, f.message))
+        return [c for c in cands if c is not None and (text[c.start:c.end] != c.after or c.rule == "number-mismatch")]
+
+    def _render(self, doc, form: str, text: str, start: int) -> str:
+        """*form* in the document's tone style, capitalised at a sentence start."""
+        out = canonical_tones(form, doc.style) if doc.style else form
+        if out and _SENTENCE_START.search(text[:start]) and out[0].islower():
+            out = out[0].upper() + out[1:]
+        return out
+
+    def _best_form(self, doc, entry, written: str) -> str:
+        """The entry's correct form closest to *written* (syllable overlap), then the one the
+        document uses most, then the preferred one."""
+        forms = [f for f, _ in entry.forms(doc.lang)]
+        return max(forms, key=lambda f: (round(_dice(written, f), 6), doc.usage[entry.id][match_key(f)],
+                                         -forms.index(f)))
+
+    def _deprecated(self, doc, text, m, src_ids):
+        after = self._render(doc, self._best_form(doc, m.entry, m.text), text, m.start)
+        kept = []
+        for inner in self.matcher.find(m.text, doc.lang, include_deprecated=False):
+            rest = m.text[:inner.start] + " " + m.text[inner.end:]
+            # A qualifier beside the garbled term (``… CHDCND Triều Tiên hội``), not part of its name.
+            if inner.entry.id != m.entry.id and inner.entry.type in ("place", "person") \
+                    and match_key(inner.text) not in match_key(after) and _dice(rest, after) >= 0.5:
+                kept.append(inner.text)
+        if kept:
+            after = " ".join([after] + kept)
+        conf = 0.95
+        if src_ids is not None:
+            conf = 0.98 if src_ids[m.entry.id] else conf * _NO_SOURCE_SUPPORT
+        reason = next((d.reason for d in m.entry.deprecated(doc.lang) if match_key(d.form) == match_key(m.form)), "")
+        return _Cand(m.start, m.end, after, "term-deprecated", conf,
+                     f"deprecated form of {m.entry.preferred(doc.lang)!r}" + (f": {reason}" if reason else ""),
+                     m.entry.id)
+
+    def _untranslated(self, doc, text, matches, src_ids) -> list[_Cand]:
+        lang, other = doc.lang, ("en" if doc.lang == "vi" else "vi")
+        spans = [(m.start, m.end) for m in matches]
+        out = []
+        found = [(m, "source") for m in self.matcher.find(text, other, include_deprecated=False)]
+        if lang == "vi" and has_vietnamese_diacritics(text):
+            found += [(m, "folded") for m in self.matcher.find(text, "vi", folded=True, include_deprecated=False)
+                      if not has_vietnamese_diacritics(m.text) and len(_tokens(m.form)) >= 2]
+        for m, how in found:
+            if _overlaps(m.start, m.end, spans):
+                continue
+            if match_key(m.text) in doc.target_keys(m.entry):
+                continue
+            if how == "source" and _ACRONYM.match(m.form) and m.text != m.form:
+                continue  # "spa" is not the SPA
+            if how == "folded" and not _same_case_shape(m.text, m.form):
+                continue
+            if _in_foreign_name(text, m.start, m.end):
+                continue  # "Black Lab", "All Hands Volunteers": part of a name in another language
+            if how == "source":
+                single = len(_tokens(m.form)) == 1
+                conf = 0.7 if single and m.text.islower() else 0.9
+            else:
+                conf = 0.9
+            if src_ids is not None:
+                conf = min(0.98, conf + 0.08) if src_ids[m.entry.id] else conf * _NO_SOURCE_SUPPORT
+            form = self._best_form(doc, m.entry, fold(m.text)) if how == "folded" else \
+                self._best_form(doc, m.entry, m.text)
+            spans.append((m.start, m.end))
+            what = "without diacritics" if how == "folded" else "in the source language"
+            out.append(_Cand(m.start, m.end, self._render(doc, form, text, m.start), "term-untranslated", conf,
+                             f"{m.entry.preferred(lang)!r} written {what}", m.entry.id))
+        return out
+
+    def _confusions(self, doc, text, good, src_ids, source) -> list[_Cand]:
+        out = []
+        here = Counter(m.entry.id for m in good)
+        for m in good:
+            for right in self._confusers.get(m.entry.id, ()):
+                if src_ids is not None:
+                    if src_ids[m.entry.id] or not src_ids[right.id]:
+                        continue
+                    conf, why = 0.95, "the source names the other entity"
+                else:
+                    n_right, n_wrong = doc.mentions[right.id], doc.mentions[m.entry.id]
+                    if n_right <= n_wrong:
+                        continue  # nothing suggests a confusion
+                    supported = (n_right >= _CONFUSION_MIN and n_right >= _CONFUSION_RATIO * n_wrong
+                                 and n_wrong <= _CONFUSION_MAX_SUSPECT and not here[right.id])
+                    conf = 0.85 if supported else 0.4
+                    why = (f"the document names {right.preferred(doc.lang)!r} {_times(n_right)} and "
+                           f"{m.entry.preferred(doc.lang)!r} {_times(n_wrong)}")
+                form = max((f for f, _ in right.forms(doc.lang)),
+                           key=lambda f: doc.usage[right.id][match_key(f)])
+                out.append(_Cand(m.start, m.end, self._render(doc, form, text, m.start), "entity-confusion",
+                                 conf, f"{m.text!r} is probably {right.preferred(doc.lang)!r}: {why}", right.id))
+                break
+        return out
+
+    def _from_source(self, doc, text, good, cands, src_ids) -> list[_Cand]:
+        """Source terms with no target form in the segment: find the span that renders them."""
+        have = Counter(m.entry.id for m in good) + Counter(c.entry_id for c in cands if c.entry_id)
+        taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in cands]
+        out = []
+        finder = finder_for(self.matcher, doc.lang)
+        for entry_id, n in src_ids.items():
+            if have[entry_id] >= n:
+                continue
+            entry = self.by_id[entry_id]
+            best = None
+            for g in finder.find(text, None, matcher=self.matcher, min_confidence=0.3, only=entry_id):
+                if not _overlaps(g.start, g.end, taken) and (best is None or g.confidence > best[0]):
+                    best = (min(0.95, g.confidence + 0.2), g.start, g.end, g.form)
+            if best is None:
+                best = _fuzzy_span(text, entry, doc.lang, taken)
+            if best is None:
+                continue
+            conf, start, end, form = best
+            out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,
+                             f"the source has {entry.preferred(doc.source_lang)!r}; this span renders it",
+                             entry_id))
+            taken.append((start, end))
+        return out
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+_PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
+def _in_foreign_name(text: str, start: int, end: int) -> bool:
+    """True when a capitalised word without Vietnamese letters stands right before or after."""
+    prev = _PREV_WORD.search(text, 0, start)
+    nxt = _NEXT_WORD.match(text, end)
+    return any(m is not None and m.group(1)[0].isupper() and m.group(1).isascii() for m in (prev, nxt))
+
+
+def _same_case_shape(text: str, form: str) -> bool:
+    """Capitalised where the form is (``Truong Tan Sang`` for ``Trương Tấn Sang``)."""
+    a, b = text.split(), form.split()
+    return len(a) == len(b) and all(x[:1].isupper() == y[:1].isupper() for x, y in zip(a, b))
+
+
+def _fuzzy_span(text, entry, lang, taken):
+    """The token window of *text* most like one of *entry*'s forms: ``(conf, start, end, form)``.
+
+    A window has as many words as the form or one more, shares all but one of its
+    syllables and is at least 85% alike character by character (``Kim II- Sung``)."""
+    from rapidfuzz import fuzz
+
+    k = key(text)
+    toks = [(m.start(), m.end()) for m in _TOKEN.finditer(k.text)]
+    best = None
+    for form, _ in entry.forms(lang):
+        fk = match_key(form)
+        fsyl = Counter(_TOKEN.findall(fk))
+        n = sum(fsyl.values())
+        if n < 2:
+            continue
+        for size in (n, n + 1):
+            for i in range(0, len(toks) - size + 1):
+                ks, ke = toks[i][0], toks[i + size - 1][1]
+                start, end = k.span(ks, ke)
+                if _overlaps(start, end, taken):
+                    continue
+                window = k.text[ks:ke]
+                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1:
+                    continue
+                ratio = fuzz.ratio(window, fk)
+                if ratio >= 85 and (best is None or ratio > best[0]):
+                    best = (ratio, start, end, form)
+    if best is None:
+        return None
+    ratio, start, end, form = best
+    return (round(0.3 + 0.5 * ratio / 100, 3), start, end, form)
+
+
+def _numbers(text, source, lang, source_lang, fix_numbers) -> list[_Cand]:
+    """Numbers of the draft that are not in the source, each with the source's odd one out."""
+    from corpus.quantities import extract
+
+    src = extract(source, source_lang)
+    dft = extract(text, lang)
+    left = list(src)
+    odd = []
+    for q in dft:
+        hit = next((s for s in left if s.same(q)), None)
+        if hit is None:
+            odd.append(q)
+        else:
+            left.remove(hit)
+    out = []
+    for q in odd:
+        partner = [s for s in left if s.kind == q.kind]
+        fix = _render_number(q, partner[0], lang) if partner else None
+        if fix and lang == "vi":
+            for f in reversed(conventions.currency_fixes(fix)):
+                fix = fix[:f.start] + f.after + fix[f.end:]
+        clear = fix is not None and len(partner) == 1 and len(odd) == 1
+        conf = 0.9 if fix_numbers and clear else 0.3
+        msg = (f"{q.text!r} is not in the source" if not partner else
+               f"{q.text!r} in the draft, {partner[0].text!r} in the source")
+        out.append(_Cand(q.start, q.end, fix or q.text, "number-mismatch", conf, msg))
+    return out
+
+
+_SCALES = {"nghìn": 10 ** 3, "ngàn": 10 ** 3, "triệu": 10 ** 6, "tỷ": 10 ** 9, "tỉ": 10 ** 9,
+           "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
+
+
+def _render_number(q, src, lang) -> str | None:
+    """The draft quantity *q* rewritten with the source's value, in the draft's convention and
+    scale (``81 triệu USD`` with ``US$18 million`` -> ``18 triệu USD``); None when unsure."""
+    from decimal import Decimal
+
+    digits = re.search(r"\d[\d.,]*", q.text)
+    if digits is None or q.spelled or src.spelled:
+        return None
+    if q.kind in ("number", "percent"):
+        value, scale = src.value, 1
+    elif q.kind == "currency" and q.value[0] == src.value[0]:
+        word = re.match(r"\s*([^\W\d_]+)", q.text[digits.end():])
+        value, scale = src.value[1], _SCALES.get(word.group(1).lower(), 1) if word else 1
+    else:
+        return None
+    number = Decimal(str(value)) / scale
+    whole, _, frac = f"{number:f}".partition(".")
+    frac = frac.rstrip("0")
+    thousands, decimal = (".", ",") if lang == "vi" else (",", ".")
+    if len(whole) > 4 or (len(whole) == 4 and re.search(r"\d[.,]\d{3}", digits.group())):
+        whole = f"{int(whole):,}".replace(",", thousands)
+    out = whole + (decimal + frac if frac else "")
+    return q.text[:digits.start()] + out + q.text[digits.end():]
+
+
+def _resolve(cands: list[_Cand], min_confidence: float):
+    """Non-overlapping edits to apply (by rule priority, then confidence) and suggestions."""
+    order = sorted(cands, key=lambda c: (c.confidence < min_confidence, _PRIORITY.get(c.rule, 9),
+                                         -c.confidence, c.start))
+    chosen, rest = [], []
+    for c in order:
+        applied = c.confidence >= min_confidence
+        # A number that disagrees with the source is reported even where another edit applies.
+        others = rest if not applied and c.rule == "number-mismatch" else chosen + rest
+        if _overlaps(c.start, c.end, [(x.start, x.end) for x in others]):
+            continue
+        (chosen if applied else rest).append(c)
+    return sorted(chosen, key=lambda c: c.start), sorted(rest, key=lambda c: c.start)
+
+
+class _DocContext:
+    """What the rules need to know about the whole draft."""
+
+    def __init__(self, corrector, draft, pieces, lang, source_lang, style):
+        self.lang, self.source_lang, self.style = lang, source_lang, style
+        self.mentions: Counter = Counter()
+        self.usage: dict[str, Counter] = {}
+        self._keys: dict[str, set] = {}
+        for entry in corrector.matcher.entries:
+            self.usage[entry.id] = Counter()
+        for _seg, _so, _ao, text in pieces:
+            for m in corrector.matcher.find(text, lang):
+                self.mentions[m.entry.id] += 1
+                if m.status != "deprecated":
+                    self.usage[m.entry.id][match_key(m.text)] += 1
+                else:
+                    best = max((f for f, _ in m.entry.forms(lang)), key=lambda f: _dice(m.text, f))
+                    self.usage[m.entry.id][match_key(best)] += 1
+
+    def target_keys(self, entry) -> set:
+        if entry.id not in self._keys:
+            self._keys[entry.id] = {match_key(f) for f, _ in entry.forms(self.lang)}
+        return self._keys[entry.id]
+
+
+def _pieces(draft: str, segments):
+    """``(segment, offset in segment, offset in draft, text)`` for each line-part of each segment."""
+    cursor = 0
+    for seg in segments:
+        if not seg.draft:
+            continue
+        seg_off = 0
+        for part in seg.draft.split("\n"):
+            pos = draft.find(part, cursor) if part else -1
+            if pos >= 0:
+                yield seg, seg_off, pos, part
+                cursor = pos + len(part)
+            seg_off += len(part) + 1
+
+
+def _line_of(starts, offset) -> int:
+    import bisect
+
+    return bisect.bisect_right(starts, offset)
+
+
+def _detect(text: str, default: str) -> str:
+    from corpus.langid import detect
+
+    return detect(text) or default
+
+
+def correct(draft: str, entries, source: str | None = None, **options) -> Correction:
+    """Correct *draft* with the glossary *entries* (see :meth:`Corrector.correct` for options)."""
+    return Corrector(entries).correct(draft, source, **options)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft file's text with its line ends as written (CRLF kept), and how to write it back.
+
+    Parameters:
+        text: the decoded text, line ends untouched.
+        encoding: ``utf-8``, ``utf-16-le`` or ``utf-16-be``.
+        bom: the byte-order mark the file started with (b"" for none).
+    """
+
+    text: str
+    encoding: str = "utf-8"
+    bom: bytes = b""
+
+    def encode(self, text: str) -> bytes:
+        """*text* (a corrected version of this draft) as bytes in the draft's encoding."""
+        return self.bom + text.encode(self.encoding)
+
+
+def read_draft(path) -> Draft:
+    """Read a draft for correction: validated like :func:`corpus.reader.read_text` (same
+    errors), but CRLF line ends and the byte-order mark are kept so that untouched text
+    stays byte-identical (lone CR line ends become LF).
+
+    Parameters:
+        path: a file path, or ``-`` for standard input.
+    """
+    import codecs
+    import sys
+
+    from corpus.reader import decode, read_text
+
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        decode(data, "-")
+    else:
+        read_text(path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+    encoding, bom = "utf-8", b""
+    for mark, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(mark):
+            encoding, bom = name, mark
+            break
+    text = data[len(bom):].decode(encoding)
+    if re.search("\r(?!\n)", text):  # old Mac line ends: written back as LF
+        text = re.sub("\r\n?", "\n", text)
+    return Draft(text, encoding, bom)

@@ -1,0 +1,286 @@
+"""Garbled glossary terms: a term's syllables reordered, split or mixed with debris.
+
+Machine translation (notably through Chinese) scrambles multi-word names and
+titles: ``chủ tịch của Ủy ban Thường vụ lần thứ hai của nhân dân tối cao``,
+``Kim Yong hội của Nam``. :func:`find_garbled` finds spans whose syllables
+mostly belong to one glossary term (a preferred or admitted form of three or
+more syllables) but are out of order, interleaved with other words, or short
+of a few syllables.
+
+How: every form is indexed under its rarest syllables (enough of them that a
+span missing the allowed number of syllables still holds one), so only forms
+sharing a rare syllable with the text are tried. For each, every window of
+the text that starts and ends on one of its syllables, crosses no punctuation
+and no other glossary term, and is at most half debris is scored:
+
+- coverage: share of the form's syllables present (at least all of a
+  three-syllable form, n-1 of four to six, 3/4 of longer ones);
+- order: longest in-order run of the matched syllables over their number;
+- debris: share of the window's words that are not the form's.
+
+``confidence = coverage² × (1 - debris/2) × (0.7 + 0.3 × order)``, times 0.7
+when an in-order common-noun term (not a name: fewer than half its syllables
+capitalised) is split by a content word: ``Nhà hát khoa học`` (a theatre) is not
+a garbled ``nhà khoa học``, while machine-translation debris is mostly
+function words (``của``, ``các``, ``lần``). A window that is already a
+correct form, or a plain in-order piece of one (a shortening, not a
+garbling), is not reported. Two-syllable terms are never reported: a swapped
+pair is usually another word (``Nam Việt``).
+"""
+from __future__ import annotations
+
+import math
+import re
+import weakref
+from collections import Counter
+from dataclasses import dataclass
+
+from corpus.normalize import key
+
+__all__ = ["Garbled", "GarbledFinder", "find_garbled", "finder_for", "MIN_SYLLABLES", "FUNCTION_WORDS"]
+
+MIN_SYLLABLES = 3
+_TOKEN = re.compile(r"\w+")
+# Function words: the usual debris a machine translation leaves inside a term.
+FUNCTION_WORDS = frozenset(key("""
+của các là và những được có cho với trong thì mà này đó ấy một lần thứ đã sẽ đang bị bởi về tại ở từ
+đến nhằm để như hay hoặc cũng rất nên vào ra lên theo sự việc cái chiếc người nhà""").text.split())
+# What may stand between two syllables of one span: spaces, hyphens, apostrophes.
+_JOINER = re.compile(r"[\s\-']*\Z")
+
+
+@dataclass(frozen=True)
+class Garbled:
+    """A span that looks like a garbled glossary term.
+
+    Parameters:
+        start, end: offsets in the text as given.
+        text: ``text[start:end]``.
+        entry: the :class:`glossary.model.Entry` it garbles.
+        confidence: 0..1 (see the module docs).
+        missing: syllables of the form absent from the span (as the glossary writes them).
+        extra: words of the span that are not the form's (as the text writes them).
+        form: the preferred or admitted form the span was compared with.
+    """
+
+    start: int
+    end: int
+    text: str
+    entry: object
+    confidence: float
+    missing: tuple = ()
+    extra: tuple = ()
+    form: str = ""
+
+
+def _required(n: int) -> int:
+    return n if n <= 3 else math.ceil(0.75 * n)
+
+
+def _max_debris(n: int) -> int:
+    return max(2, n // 2)
+
+
+class _Form:
+    __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name")
+
+    def __init__(self, entry, text, sylls, written):
+        self.entry, self.text, self.sylls, self.written = entry, text, sylls, written
+        self.counts = Counter(sylls)
+        self.keys_seq = tuple(sylls)
+        self.name = 2 * sum(w[:1].isupper() for w in written) >= len(written)
+
+
+def _syllables(text: str) -> tuple[list[str], list[tuple[int, int]], str]:
+    """Token keys, their original spans, and the key text."""
+    k = key(text)
+    toks, spans = [], []
+    for m in _TOKEN.finditer(k.text):
+        toks.append(m.group())
+        spans.append(k.span(m.start(), m.end()))
+    return toks, spans, k.text
+
+
+class GarbledFinder:
+    """An index of a glossary's multi-syllable forms in one language.
+
+    Parameters:
+        entries: :class:`glossary.model.Entry` objects.
+        lang: ``vi`` or ``en``.
+    """
+
+    def __init__(self, entries, lang: str = "vi"):
+        self.lang = lang
+        self.forms: list[_Form] = []
+        for entry in entries:
+            for form, _status in entry.forms(lang):
+                toks, spans, _ = _syllables(form)
+                if len(toks) >= MIN_SYLLABLES:
+                    written = [form[s:e] for s, e in spans]
+                    self.forms.append(_Form(entry, form, toks, written))
+        df = Counter(s for f in self.forms for s in f.counts)
+        self.correct_keys: dict[str, set] = {}
+        self._anchors: dict[str, list[int]] = {}
+        for i, f in enumerate(self.forms):
+            self.correct_keys.setdefault(f.entry.id, set()).add(f.keys_seq)
+            need = len(f.sylls) - _required(len(f.sylls)) + 1
+            got = 0
+            for syl in sorted(f.counts, key=lambda s: (df[s], s)):
+                self._anchors.setdefault(syl, []).append(i)
+                got += f.counts[syl]
+                if got >= need:
+                    break
+
+    def find(self, text: str, matches=None, *, matcher=None, min_confidence: float = 0.5,
+             only=None) -> list[Garbled]:
+        """Garbled spans of *text*, non-overlapping, in text order.
+
+        Parameters:
+            text: one line or segment.
+            matches: the glossary matches of *text* in this language (any status), or None
+                to compute them with *matcher*.
+            matcher: a :class:`glossary.matcher.Matcher` (needed when *matches* is None).
+            min_confidence: drop spans scored below this.
+            only: an entry id: look for this entry's forms only.
+        """
+        toks, spans, ktext = _syllables(text)
+        if len(toks) < 2:
+            return []
+        if matches is None:
+            matches = matcher.find(text, self.lang) if matcher is not None else []
+        breaks = [False] + [not _JOINER.match(text[spans[i - 1][1]:spans[i][0]]) for i in range(1, len(toks))]
+        owner = self._owners(spans, matches)
+        candidates = set()
+        for t in toks:
+            candidates.update(self._anchors.get(t, ()))
+        found = []
+        for fi in candidates:
+            form = self.forms[fi]
+            if only is not None and form.entry.id != only:
+                continue
+            best = self._best_window(form, toks, spans, breaks, owner, matches)
+            if best is not None and best[0] >= min_confidence:
+                found.append(best + (form,))
+        found.sort(key=lambda g: (-g[0], -(g[2] - g[1])))
+        out: list[Garbled] = []
+        taken: list[tuple[int, int]] = []
+        for conf, a, b, missing, extra, form in found:
+            if any(a < y and x < b for x, y in taken):
+                continue
+            taken.append((a, b))
+            start, end = spans[a][0], spans[b - 1][1]
+            out.append(Garbled(start, end, text[start:end], form.entry, round(conf, 3),
+                               tuple(missing), tuple(text[spans[i][0]:spans[i][1]] for i in extra),
+                               form.text))
+        return sorted(out, key=lambda g: g.start)
+
+    @staticmethod
+    def _owners(spans, matches) -> list:
+        """For each token, the glossary match covering it, or None."""
+        owner = [None] * len(spans)
+        j = 0
+        for i, (s, e) in enumerate(spans):
+            while j < len(matches) and matches[j].end <= s:
+                j += 1
+            if j < len(matches) and matches[j].start < e and s < matches[j].end:
+                owner[i] = matches[j]
+        return owner
+
+    def _best_window(self, form: _Form, toks, spans, breaks, owner, matches):
+        n = len(form.sylls)
+        need = _required(n)
+        limit = n + _max_debris(n)
+        counts = form.counts
+        # A term of another entry blocks a window unless all its syllables belong to the form.
+        foreign = {id(m) for t, m in zip(toks, owner) if m is not None and t not in counts}
+        blocked = [m is not None and id(m) in foreign for m in owner]
+        hits = [i for i, t in enumerate(toks) if t in counts and not blocked[i]]
+        best = None
+        for x, a in enumerate(hits):
+            for b in hits[x:]:
+                if b - a + 1 > limit:
+                    break
+                if any(breaks[i] or blocked[i] for i in range(a + 1, b + 1)):
+                    break
+                scored = self._score(form, toks, a, b + 1, need, owner)
+                if scored is not None and (best is None or scored[0] > best[0]):
+                    best = scored
+        return best
+
+    def _score(self, form: _Form, toks, a, b, need, owner):
+        window = toks[a:b]
+        n = len(form.sylls)
+        left = Counter(form.counts)
+        order, extra = [], []
+        used = set()
+        for i, t in enumerate(window, a):
+            if left[t] > 0:
+                left[t] -= 1
+                positions = [p for p, s in enumerate(form.sylls) if s == t and p not in used]
+                after = [p for p in positions if not order or p > order[-1]]
+                p = (after or positions)[0]
+                used.add(p)
+                order.append(p)
+            else:
+                extra.append(i)
+        covered = len(order)
+        if covered < need or len(extra) * 2 > len(window):
+            return None
+        in_order = _lis(order)
+        if not extra and in_order == covered:
+            return None  # the form itself, or a plain shortening of it
+        if tuple(window) in self.correct_keys.get(form.entry.id, ()):
+            return None
+        m = owner[a]
+        if m is not None and owner[b - 1] is m and all(owner[i] is m for i in range(a, b)):
+            return None  # exactly one glossary term (handled as that term)
+        cov = covered / n
+        debris = len(extra) / len(window)
+        conf = cov * cov * (1 - debris / 2) * (0.7 + 0.3 * in_order / covered)
+        if in_order == covered and not form.name and any(toks[i] not in FUNCTION_WORDS for i in extra):
+            conf *= 0.7
+        missing = [form.written[p] for p in range(n) if p not in used]
+        return conf, a, b, missing, extra
+
+
+def _lis(seq) -> int:
+    """Length of the longest strictly increasing subsequence."""
+    import bisect
+
+    tails: list[int] = []
+    for v in seq:
+        i = bisect.bisect_left(tails, v)
+        if i == len(tails):
+            tails.append(v)
+        else:
+            tails[i] = v
+    return len(tails)
+
+
+_FINDERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def finder_for(matcher, lang: str = "vi") -> GarbledFinder:
+    """The :class:`GarbledFinder` of a matcher's entries (built once per matcher and language)."""
+    per = _FINDERS.setdefault(matcher, {})
+    if lang not in per:
+        per[lang] = GarbledFinder(matcher.entries, lang)
+    return per[lang]
+
+
+def find_garbled(text: str, matcher_or_entries, lang: str = "vi", *, matches=None,
+                 min_confidence: float = 0.5) -> list[Garbled]:
+    """Spans of *text* that look like garbled glossary terms.
+
+    Parameters:
+        text: one line or segment, as written.
+        matcher_or_entries: a :class:`glossary.matcher.Matcher` (its index is built once and
+            cached) or a list of entries.
+        lang: the language of *text*.
+        matches: the matcher's matches of *text* in *lang*, when the caller has them.
+        min_confidence: drop spans scored below this.
+    """
+    from glossary.matcher import Matcher
+
+    matcher = matcher_or_entries if isinstance(matcher_or_entries, Matcher) else Matcher(matcher_or_entries)
+    return finder_for(matcher, lang).find(text, matches, matcher=matcher, min_confidence=min_confidence)

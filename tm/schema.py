@@ -1,0 +1,56 @@
+"""Schema migrations of the SQLite store; the version lives in ``PRAGMA user_version``."""
+
+MIGRATIONS = [
+    # 1: documents, sentences, translation units, glossary, meta
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT,
+        sha256 TEXT NOT NULL UNIQUE,
+        lang TEXT,
+        title TEXT,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE sentences (
+        id INTEGER PRIMARY KEY,
+        doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        para INTEGER,
+        line INTEGER,
+        lang TEXT,
+        text TEXT NOT NULL,
+        UNIQUE (doc_id, idx)
+    );
+    CREATE TABLE units (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        vi TEXT NOT NULL,
+        en TEXT NOT NULL,
+        vi_key TEXT NOT NULL,
+        en_key TEXT NOT NULL,
+        score REAL,
+        kind TEXT NOT NULL CHECK (kind IN ('parallel', 'comparable', 'imported')),
+        provenance TEXT NOT NULL DEFAULT '[]',
+        vi_markup TEXT,
+        en_markup TEXT,
+        props TEXT NOT NULL DEFAULT '{}',
+        created TEXT NOT NULL,
+        changed TEXT NOT NULL,
+        UNIQUE (vi_key, en_key)
+    );
+    CREATE INDEX units_kind ON units(kind);
+    CREATE TABLE glossary (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        vi TEXT NOT NULL,
+        en TEXT NOT NULL,
+        data TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        created TEXT NOT NULL,
+        changed TEXT NOT NULL
+    );
+    """,
+]
+
+VERSION = len(MIGRATIONS)

@@ -1,0 +1,413 @@
+"""The store: documents, sentences, translation units and glossary entries.
+
+:class:`Store` is the interface the rest of songngu uses; :class:`SQLiteStore`
+implements it on one SQLite file (WAL mode, migrations in :mod:`tm.schema`).
+A PostgreSQL backend for shared team memories would implement the same
+methods. Every import or build runs inside one :meth:`Store.transaction`.
+"""
+from __future__ import annotations
+
+import abc
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from corpus.errors import Interrupted, StoreError
+from corpus.normalize import match_key
+from tm import schema
+
+KINDS = ("parallel", "comparable", "imported")
+# When the same pair arrives twice, the stronger kind wins.
+_KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
+DEFAULT_PATH = "songngu.db"
+
+
+def now() -> str:
+    """UTC time as ``YYYY-MM-DDThh:mm:ssZ``."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass
+class Unit:
+    """A translation unit: a Vietnamese and an English segment.
+
+    Parameters:
+        vi, en: the plain text of each side, as written.
+        kind: ``parallel`` (aligned translation), ``comparable`` (mined from
+            comparable texts) or ``imported`` (from a TMX file).
+        score: alignment score, or None.
+        provenance: where it came from (documents and sentence numbers, or a file).
+        vi_markup, en_markup: the segment with its inline TMX markup, if any.
+        props: other properties (TMX ``prop`` elements, notes).
+    """
+
+    vi: str
+    en: str
+    kind: str = "parallel"
+    score: float | None = None
+    provenance: list = field(default_factory=list)
+    id: int | None = None
+    created: str | None = None
+    changed: str | None = None
+    vi_markup: str | None = None
+    en_markup: str | None = None
+    props: dict = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Store(abc.ABC):
+    """What songngu needs from a store; see :class:`SQLiteStore`."""
+
+    @abc.abstractmethod
+    def transaction(self): ...
+
+    @abc.abstractmethod
+    def add_document(self, doc) -> tuple[int, bool]: ...
+
+    @abc.abstractmethod
+    def add_sentences(self, doc_id: int, sentences) -> int: ...
+
+    @abc.abstractmethod
+    def add_units(self, units: Iterable[Unit]) -> tuple[int, int]: ...
+
+    @abc.abstractmethod
+    def iter_units(self, kind=None) -> Iterator[Unit]: ...
+
+    @abc.abstractmethod
+    def units_containing(self, text: str, lang: str, limit: int = 3) -> list[Unit]: ...
+
+    @abc.abstractmethod
+    def upsert_glossary(self, entries, origin: str) -> dict: ...
+
+    @abc.abstractmethod
+    def glossary_entries(self) -> list: ...
+
+    @abc.abstractmethod
+    def stats(self) -> dict: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+
+class SQLiteStore(Store):
+    """The store in one SQLite file.
+
+    Parameters:
+        path: the database file; created when missing.
+    """
+
+    def __init__(self, path):
+        self.path = str(path)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal" and self.path != ":memory:":
+                raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
+        self._depth = 0
+
+    # -- schema -----------------------------------------------------------
+    def _migrate(self):
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version} is newer than this songngu "
+                f"({schema.VERSION}); upgrade songngu"
+            )
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: an SQLite file, but not a songngu store")
+        for number in range(version, schema.VERSION):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(schema.MIGRATIONS[number]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    # -- transactions -----------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self):
+        """One atomic unit of work; nested calls join the outer one.
+
+        Any exception rolls everything back; Ctrl-C becomes :class:`Interrupted`.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self
+        except KeyboardInterrupt:
+            self.conn.execute("ROLLBACK")
+            raise Interrupted("interrupted: nothing was changed in the store") from None
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    def _require_tx(self):
+        if not self._depth:
+            raise RuntimeError("store writes must run inside store.transaction()")
+
+    # -- documents and sentences --------------------------------------------
+    def add_document(self, doc) -> tuple[int, bool]:
+        """Add a :class:`corpus.document.Document`; returns ``(id, created)``.
+
+        A document whose text is already stored (same sha256) is not added again.
+        """
+        self._require_tx()
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (doc.sha256,)).fetchone()
+        if row:
+            return row[0], False
+        cur = self.conn.execute(
+            "INSERT INTO documents (name, path, sha256, lang, title, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (doc.name, str(doc.path) if doc.path else None, doc.sha256, doc.lang, doc.title, now()),
+        )
+        return cur.lastrowid, True
+
+    def add_sentences(self, doc_id: int, sentences) -> int:
+        """Store a document's sentences (``corpus.document.Sentence``); returns how many were new."""
+        self._require_tx()
+        cur = self.conn.executemany(
+            "INSERT OR IGNORE INTO sentences (doc_id, idx, para, line, lang, text) VALUES (?, ?, ?, ?, ?, ?)",
+            [(doc_id, s.index, s.para, s.line, s.lang, s.text) for s in sentences],
+        )
+        return cur.rowcount
+
+    def documents(self) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT d.id, d.name, d.path, d.lang, d.title, count(s.id) FROM documents d "
+            "LEFT JOIN sentences s ON s.doc_id = d.id GROUP BY d.id ORDER BY d.id"
+        ).fetchall()
+        keys = ("id", "name", "path", "lang", "title", "sentences")
+        return [dict(zip(keys, row)) for row in rows]
+
+    # -- translation units --------------------------------------------------
+    def add_units(self, units: Iterable[Unit]) -> tuple[int, int]:
+        """Add units; a pair already stored (same match keys) is merged.
+
+        Merging keeps the stronger kind, the better score and every provenance,
+        and keeps the stored text. Returns ``(added, merged)``.
+        """
+        self._require_tx()
+        added = merged = 0
+        stamp = now()
+        for unit in units:
+            if unit.kind not in KINDS:
+                raise ValueError(f"unknown unit kind {unit.kind!r}")
+            vi_key, en_key = match_key(unit.vi), match_key(unit.en)
+            row = self.conn.execute(
+                "SELECT id, kind, score, provenance, props FROM units WHERE vi_key = ? AND en_key = ?",
+                (vi_key, en_key),
+            ).fetchone()
+            if row is None:
+                self.conn.execute(
+                    "INSERT INTO units (vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
+                    "en_markup, props, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (unit.vi, unit.en, vi_key, en_key, unit.score, unit.kind,
+                     _dumps(unit.provenance), unit.vi_markup, unit.en_markup, _dumps(unit.props),
+                     unit.created or stamp, unit.changed or unit.created or stamp),
+                )
+                added += 1
+                continue
+            uid, kind, score, prov, props = row
+            new_prov = json.loads(prov)
+            new_prov += [p for p in unit.provenance if p not in new_prov]
+            new_props = {**unit.props, **json.loads(props)}
+            new_kind = max(kind, unit.kind, key=_KIND_RANK.__getitem__)
+            new_score = score if unit.score is None else max(unit.score, score if score is not None else unit.score)
+            if (new_kind, new_score, new_prov, new_props) != (kind, score, json.loads(prov), json.loads(props)):
+                self.conn.execute(
+                    "UPDATE units SET kind = ?, score = ?, provenance = ?, props = ?, changed = ? WHERE id = ?",
+                    (new_kind, new_score, _dumps(new_prov), _dumps(new_props), stamp, uid),
+                )
+            merged += 1
+        return added, merged
+
+    _UNIT_COLUMNS = "id, vi, en, kind, score, provenance, created, changed, vi_markup, en_markup, props"
+
+    def _unit(self, row) -> Unit:
+        uid, vi, en, kind, score, prov, created, changed, vim, enm, props = row
+        return Unit(vi=vi, en=en, kind=kind, score=score, provenance=json.loads(prov), id=uid,
+                    created=created, changed=changed, vi_markup=vim, en_markup=enm, props=json.loads(props))
+
+    def iter_units(self, kind=None, *, after_id: int = 0) -> Iterator[Unit]:
+        """Units in id order; *kind* is one kind or a collection of kinds."""
+        kinds = [kind] if isinstance(kind, str) else list(kind or KINDS)
+        marks = ",".join("?" * len(kinds))
+        last = after_id
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {self._UNIT_COLUMNS} FROM units WHERE id > ? AND kind IN ({marks}) "
+                "ORDER BY id LIMIT 1000", (last, *kinds)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._unit(row)
+            last = rows[-1][0]
+
+    def get_units(self, ids) -> list[Unit]:
+        """Units by id, in the order given (missing ids are skipped)."""
+        ids = list(ids)
+        found = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                    f"SELECT {self._UNIT_COLUMNS} FROM units WHERE id IN ({marks})", chunk):
+                found[row[0]] = self._unit(row)
+        return [found[i] for i in ids if i in found]
+
+    def units_containing(self, text: str, lang: str, limit: int = 3) -> list[Unit]:
+        """Up to *limit* units whose *lang* side contains *text* on word boundaries.
+
+        Compared on match keys (case, NFC and tone placement insensitive);
+        parallel and imported units come before comparable ones.
+        """
+        needle = match_key(text)
+        if not needle or lang not in ("vi", "en"):
+            return []
+        column = f"{lang}_key"
+        rows = self.conn.execute(
+            f"SELECT {self._UNIT_COLUMNS}, {column} FROM units WHERE instr({column}, ?) > 0 "
+            "ORDER BY kind = 'comparable', id", (needle,))
+        out = []
+        for row in rows:
+            hay = row[-1]
+            if _word_hit(hay, needle):
+                out.append(self._unit(row[:-1]))
+                if len(out) >= limit:
+                    break
+        return out
+
+    def count_units(self, kind=None) -> int:
+        if kind is None:
+            return self.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM units WHERE kind = ?", (kind,)).fetchone()[0]
+
+    def max_unit_id(self) -> int:
+        return self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
+
+    # -- glossary -----------------------------------------------------------
+    def upsert_glossary(self, entries, origin: str) -> dict:
+        """Insert or update glossary entries (objects with ``id``, ``to_dict()``).
+
+        Returns counts ``{"added", "updated", "unchanged"}``.
+        """
+        self._require_tx()
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        stamp = now()
+        for entry in entries:
+            data = _dumps(entry.to_dict())
+            row = self.conn.execute("SELECT data FROM glossary WHERE id = ?", (entry.id,)).fetchone()
+            if row is None:
+                self.conn.execute(
+                    "INSERT INTO glossary (id, type, vi, en, data, origin, created, changed) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (entry.id, entry.type, entry.vi, entry.en, data, origin, stamp, stamp))
+                counts["added"] += 1
+            elif row[0] != data:
+                self.conn.execute(
+                    "UPDATE glossary SET type = ?, vi = ?, en = ?, data = ?, origin = ?, changed = ? "
+                    "WHERE id = ?", (entry.type, entry.vi, entry.en, data, origin, stamp, entry.id))
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+        return counts
+
+    def glossary_entries(self) -> list:
+        """All entries as ``glossary.model.Entry``, ordered by id."""
+        from glossary.model import Entry
+
+        rows = self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall()
+        return [Entry.from_dict(json.loads(row[0])) for row in rows]
+
+    def glossary_origins(self) -> dict[str, str]:
+        """Entry id -> where it came from (``bundled`` or an imported file)."""
+        return dict(self.conn.execute("SELECT id, origin FROM glossary"))
+
+    # -- meta and stats -----------------------------------------------------
+    def get_meta(self, key: str, default=None):
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def stats(self) -> dict:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        by_kind = {k: 0 for k in KINDS}
+        by_kind.update(dict(self.conn.execute("SELECT kind, count(*) FROM units GROUP BY kind")))
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "segments": one("SELECT count(*) FROM sentences"),
+            "units": one("SELECT count(*) FROM units"),
+            "terms": one("SELECT count(*) FROM glossary"),
+            "units_by_kind": by_kind,
+            "schema_version": one("PRAGMA user_version"),
+        }
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _statements(script: str):
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _word_hit(hay: str, needle: str) -> bool:
+    start = hay.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        before = hay[start - 1] if start else " "
+        after = hay[end] if end < len(hay) else " "
+        if not (before.isalnum() or after.isalnum()):
+            return True
+        start = hay.find(needle, start + 1)
+    return False
+
+
+def default_path() -> str:
+    """``$SONGNGU_DB`` or ``songngu.db`` in the current directory."""
+    return os.environ.get("SONGNGU_DB") or DEFAULT_PATH
+
+
+def open_store(path=None, *, create: bool = True) -> SQLiteStore:
+    """Open (and create or migrate) the store at *path* (default :func:`default_path`).
+
+    Parameters:
+        create: when False, a missing file is an error rather than a new store.
+    """
+    path = Path(path or default_path())
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a store file")
+    if not create and not path.exists():
+        raise StoreError(f"{path}: no store here; run `songngu build` first (or pass --db)")
+    if create and not path.parent.exists():
+        raise StoreError(f"{path}: folder {path.parent} does not exist")
+    return SQLiteStore(path)
