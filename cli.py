@@ -176,10 +176,6 @@ def stats(obj, fmt):
     click.echo(f"terms:      {data['terms']}")
 
 
-def _not_yet(issue: int):
-    fail(f"this command is not available yet (issue {issue} has not landed)")
-
-
 # --- align ---
 def _align_side(path, lines: bool, lang: str):
     """(numbers, texts) of a file: 1-based line numbers with --lines, else sentence numbers."""
@@ -354,29 +350,104 @@ def lookup(obj, query, lang, fmt, limit):
 
 
 # --- match ---
-@main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def match(args):
+def _echo_match(result, query, fmt):
+    from tm.match import differing_spans
+
+    if fmt in ("json", "jsonl"):
+        data = {"query": query, "matches": [m.to_dict() for m in result]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=None if fmt == "jsonl" else 2))
+        return
+    if not result:
+        click.echo(f"no match for: {query}")
+        return
+    colour = sys.stdout.isatty()
+    for rank, m in enumerate(result, 1):
+        source = m.source
+        if colour:
+            for start, end in reversed(differing_spans(query, source)):
+                source = source[:start] + click.style(source[start:end], fg="yellow", bold=True) + source[end:]
+        label = f"  [{m.unit.kind}]" if m.unit.kind != "parallel" else ""
+        click.echo(f"{rank}. {m.score:5.1f}%{label}  {source}")
+        click.echo(f"          -> {m.target}")
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--lang", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
+              help="Language of the query.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="At most K matches.")
+@click.option("--min", "min_score", type=click.FloatRange(0, 100, min_open=True), default=50.0,
+              show_default=True, help="Lowest score shown, in percent.")
+@click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
+              help="A file of queries, one per line ('-' for standard input).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
+              show_default=True, help="Output format (jsonl: one JSON object per query).")
+@pass_ctx
+def match(obj, text, lang, top, min_score, batch, fmt):
     """Fuzzy matches from the translation memory for a sentence.
+
+    The score is the one CAT tools show: 100 x (1 - word edit distance / the
+    longer sentence's word count), on NFC, tone-canonical, lower-cased words.
+    The search is exact: the best match is the one a full scan would find.
+    In text mode the words that differ are highlighted on a terminal.
 
     \b
     Example:
       songngu match "The two countries signed five memoranda."
+      songngu match --batch new-sentences.txt --format jsonl --min 70
     """
-    _not_yet(7)
+    from corpus.reader import read_text
+    from tm.match import Matcher
+
+    if (text is None) == (batch is None):
+        fail("give one query TEXT or --batch FILE")
+    matcher = Matcher(obj.store(), progress=progress("indexing"))
+    if text is not None:
+        _echo_match(matcher.search(text, lang=lang, top=top, min_score=min_score), text, fmt)
+        return
+    queries = (click.get_text_stream("stdin").read() if batch == "-" else read_text(batch)).splitlines()
+    for query in (q.strip() for q in queries):
+        if query:
+            _echo_match(matcher.search(query, lang=lang, top=top, min_score=min_score), query,
+                        "jsonl" if fmt == "json" else fmt)
 
 
 # --- concordance ---
-@main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def concordance(args):
+@main.command()
+@click.argument("phrase")
+@click.option("--lang", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
+              help="Language of the phrase.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most N units.")
+@FORMAT_TEXT_JSON
+@pass_ctx
+def concordance(obj, phrase, lang, limit, fmt):
     """Every translation unit containing a phrase, in both languages.
+
+    Whole words, case-insensitive, hòa = hoà; a phrase typed without
+    diacritics also ignores them in the memory (quan he finds quan hệ).
 
     \b
     Example:
       songngu concordance "quan hệ ngoại giao"
+      songngu concordance "memorandum of understanding" --format json
     """
-    _not_yet(7)
+    from tm.concordance import Concordance
+
+    hits, more = Concordance(obj.store(), progress=progress("indexing")).search(phrase, lang=lang, limit=limit)
+    if fmt == "json":
+        echo_json({"phrase": phrase, "hits": [h.to_dict() for h in hits], "more": more})
+        return
+    if not hits:
+        click.echo(f"no unit contains: {phrase}")
+        return
+    other = {"vi": "en", "en": "vi"}
+    for h in hits:
+        text = h.unit.text(h.lang)
+        for start, end in reversed(h.spans):
+            text = text[:start] + click.style(text[start:end], fg="yellow", bold=True) + text[end:]
+        label = f"  [{h.unit.kind}]" if h.unit.kind != "parallel" else ""
+        click.echo(f"#{h.unit.id}{label}\n  {h.lang}: {text}\n  {other[h.lang]}: {h.unit.text(other[h.lang])}")
+    click.echo(f"{len(hits)} units" + (f" shown; more contain it (--limit)" if more else ""))
 
 
 # --- check ---
@@ -647,29 +718,58 @@ def export_glossary(obj, file_format, output, direction):
 
 
 # --- import tmx ---
-@import_.command("tmx", context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def import_tmx(args):
-    """Import TMX files into the translation memory.
+@import_.command("tmx")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@FORMAT_TEXT_JSON
+@pass_ctx
+def import_tmx(obj, files, fmt):
+    """Import TMX files (1.1 to 1.4, UTF-8 or UTF-16) into the translation memory.
+
+    Takes the Vietnamese and English sides of each unit (any region, any
+    case: vi-VN, EN-GB), keeps inline markup for export, merges duplicates.
+    All files go in one transaction: a malformed file imports nothing.
 
     \b
     Example:
       songngu import tmx memory.tmx
+      songngu import tmx omegat/project_save.tmx other.tmx --format json
     """
-    _not_yet(7)
+    from tm.tmx import import_tmx as run_import
+
+    report = run_import(obj.store(create=True), files, progress=progress("importing"))
+    if fmt == "json":
+        echo_json(report)
+        return
+    for f in report["files"]:
+        click.echo(f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} merged with "
+                   f"existing, {f['skipped']} skipped (no vi or en side)")
 
 
 # --- export tmx ---
-@export.command("tmx", context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def export_tmx(args):
-    """Write the translation memory as TMX 1.4b.
+@export.command("tmx")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TMX file to write.")
+@click.option("--srclang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Source language in the header (and first in each unit).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["parallel", "comparable", "imported"]),
+              help="Only units of this kind (repeatable; default all).")
+@pass_ctx
+def export_tmx(obj, output, srclang, kinds):
+    """Write the translation memory as TMX 1.4b for OmegaT, Trados, memoQ.
+
+    Every unit has a tuid, creation and change dates, and its kind, alignment
+    score and provenance as x- props; comparable units are marked, so a CAT
+    tool can penalise them or you can leave them out (--kind parallel).
 
     \b
     Example:
       songngu export tmx -o memory.tmx
+      songngu export tmx -o vi-en.tmx --srclang vi --kind parallel --kind imported
     """
-    _not_yet(7)
+    from tm.tmx import export_tmx as run_export
+
+    count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
+                       progress=progress("exporting"))
+    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang})")
 
 
 # --- terms ---

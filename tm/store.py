@@ -302,9 +302,12 @@ class SQLiteStore(Store):
         return out
 
     def count_units(self, kind=None) -> int:
+        """How many units; *kind* is None (all), one kind or a collection of kinds."""
         if kind is None:
             return self.conn.execute("SELECT count(*) FROM units").fetchone()[0]
-        return self.conn.execute("SELECT count(*) FROM units WHERE kind = ?", (kind,)).fetchone()[0]
+        kinds = [kind] if isinstance(kind, str) else list(kind)
+        marks = ",".join("?" * len(kinds))
+        return self.conn.execute(f"SELECT count(*) FROM units WHERE kind IN ({marks})", kinds).fetchone()[0]
 
     def max_unit_id(self) -> int:
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]

@@ -109,6 +109,8 @@ class TMXReader:
     def __iter__(self):
         if not self.path.is_file():
             raise InputError(self.path, "no such file")
+        if self.path.stat().st_size == 0:
+            raise InputError(self.path, "empty file, not a TMX file")
         with open(self.path, "rb") as fh:
             source = _Counting(fh, self.path.stat().st_size, self.progress)
             parser = etree.iterparse(
