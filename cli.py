@@ -619,7 +619,9 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
             click.echo("suggestion: " + _edit_line(e))
         click.echo(summary + (f"; written to {output}" if output and not dry_run else ""))
     else:
-        click.get_binary_stream("stdout").write(result.text.encode("utf-8"))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.text.encode("utf-8"))
+        sys.stdout.buffer.flush()
         for e in result.suggestions:
             click.echo("suggestion: " + _edit_line(e), err=True)
         click.echo(summary, err=True)

@@ -13,13 +13,17 @@ a child process that only builds the index and runs the queries), per-query
 p50/p95 of ``Matcher.search_ids`` (top 5, min 50), the same statistics for a
 rapidfuzz brute-force scan (``process.extract`` over every unit, token-coded,
 C loop) in the same run, the speed-up, an exactness check (every brute-forced
-query's top-5 scores equal ours), and at 100k units Translate Toolkit's
-``translate.search.match.matcher`` (character Levenshtein, the peer to beat).
+query's top-5 scores equal ours), concordance p50/p95 on two-word phrases,
+the time and peak memory of a TMX export of every unit (in its own child
+process: compare the peaks across sizes for constant memory), and at 100k units
+Translate Toolkit's ``translate.search.match.matcher`` (character Levenshtein,
+the peer to beat). Query times are also given in process CPU time, which other
+load on the machine disturbs less.
 
 Usage::
 
     python benchmarks/match_bench.py                 # 100k units
-    python benchmarks/match_bench.py --million       # 100k and 1M units (about 15 min)
+    python benchmarks/match_bench.py --million       # 100k and 1M units (about 10-15 min)
 """
 from __future__ import annotations
 
@@ -41,6 +45,8 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import process  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from corpus.normalize import fold  # noqa: E402
+from tm.concordance import Concordance  # noqa: E402
 from tm.index import WORD, TokenIndex  # noqa: E402
 from tm.match import Matcher, tokens  # noqa: E402
 from tm.store import Unit, open_store  # noqa: E402
@@ -141,26 +147,64 @@ def make_queries(db: Path, count: int, seed: int):
     return queries
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss it does not carry the parent's
+    size over a fork and exec)."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(db: str, queries_path: str):
     """Child process: build the index from scratch, run the queries, print JSON."""
     queries = json.loads(Path(queries_path).read_text(encoding="utf-8"))
     store = open_store(db)
     with store.transaction():
-        for table in ("fz_meta", "fz_vocab", "fz_post", "fz_units", "fz_lens"):
+        for table in ("fz_meta", "fz_vocab", "fz_post", "fz_seq"):
             store.conn.execute(f"DROP TABLE IF EXISTS {table}")
     t0 = time.perf_counter()
     TokenIndex(store).refresh()
     build = time.perf_counter() - t0
     matcher = Matcher(store)
+    t0 = time.perf_counter()
+    for lang in ("vi", "en"):  # the token sequences, read once per process (the first query's cost)
+        matcher.index.lengths(lang)
+    load = time.perf_counter() - t0
     out = []
     for q in queries:
         toks = tokens(q["text"])
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res = matcher.search_ids(toks, q["lang"], TOP, MIN)
-        out.append({"ms": (time.perf_counter() - t) * 1000, "scores": [s for s, _ in res]})
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out.append({"ms": (time.perf_counter() - t) * 1000, "cpu_ms": (time.process_time() - c) * 1000,
+                    "scores": [s for s, _ in res]})
+    conc, rng, conc_ms = Concordance(store), random.Random(5), []
+    for i, q in enumerate(queries[:200]):  # two-word phrases, every other Vietnamese one without diacritics
+        words = q["text"].split()
+        at = rng.randrange(max(1, len(words) - 1))
+        phrase = " ".join(words[at:at + 2])
+        phrase = fold(phrase) if q["lang"] == "vi" and i % 2 else phrase
+        t = time.perf_counter()
+        conc.search(phrase, lang=q["lang"], limit=20)
+        conc_ms.append((time.perf_counter() - t) * 1000)
+    peak = peak_mb()
     size = os.path.getsize(db)
-    print(json.dumps({"build_s": build, "peak_mb": peak, "db_mb": size / 2**20, "results": out}))
+    print(json.dumps({"build_s": build, "load_s": load, "peak_mb": peak, "db_mb": size / 2**20, "results": out,
+                      "concordance_ms": conc_ms}))
+
+
+def export(db: str, out: str):
+    """Child process: export every unit as TMX, print time and peak memory as JSON."""
+    from tm.tmx import export_tmx
+
+    store = open_store(db)
+    t0 = time.perf_counter()
+    count = export_tmx(store, out)
+    seconds = time.perf_counter() - t0
+    peak = peak_mb()
+    print(json.dumps({"units": count, "s": seconds, "peak_mb": peak, "mb": os.path.getsize(out) / 2**20}))
+    os.unlink(out)
 
 
 class BruteForce:
@@ -237,29 +281,47 @@ def run_size(args, size):
     data = json.loads(child.stdout)
     ours = data["results"]
     print(f"index build {data['build_s']:.1f} s, peak memory {data['peak_mb']:.0f} MB "
-          f"(index + queries process), store file {data['db_mb']:.0f} MB")
+          f"(index + queries process), store file {data['db_mb']:.0f} MB; token sequences loaded in "
+          f"{data['load_s']:.1f} s (once per process, before the first query)")
     for kind in ("near", "none", "all"):
         ms = [r["ms"] for r, q in zip(ours, queries) if kind in ("all", q["kind"])]
         print(f"  songngu {kind:>4}: p50 {pct(ms, 50):7.2f} ms  p95 {pct(ms, 95):7.2f} ms  "
               f"max {max(ms):7.2f} ms  ({len(ms)} queries)")
+    if "concordance_ms" in data:
+        cm = data["concordance_ms"]
+        print(f"  concordance (two-word phrases, limit 20): p50 {pct(cm, 50):7.2f} ms  p95 {pct(cm, 95):7.2f} ms  "
+              f"({len(cm)} phrases)")
+    cpu = [r["cpu_ms"] for r in ours]
+    print(f"  songngu  all, CPU time of the process (less sensitive to other load): p50 {pct(cpu, 50):7.2f} ms  "
+          f"p95 {pct(cpu, 95):7.2f} ms")
     t0 = time.perf_counter()
     brute = BruteForce(db)
     print(f"  brute force setup (token coding, not timed below) {time.perf_counter() - t0:.1f} s")
     rng = random.Random(args.seed)
     sample = sorted(rng.sample(range(len(queries)), min(args.brute, len(queries))))
-    bf_ms, mismatches = [], 0
+    bf_ms, bf_cpu, mismatches = [], [], 0
     for i in sample:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         scores = brute.search(queries[i]["text"], queries[i]["lang"])
         bf_ms.append((time.perf_counter() - t) * 1000)
+        bf_cpu.append((time.process_time() - c) * 1000)
         mine = ours[i]["scores"]
         if len(scores) != len(mine) or any(abs(a - b) > 1e-6 for a, b in zip(scores, mine)):
             mismatches += 1
     ours_sample = [ours[i]["ms"] for i in sample]
     print(f"  brute force : p50 {pct(bf_ms, 50):7.2f} ms  p95 {pct(bf_ms, 95):7.2f} ms  ({len(sample)} queries)")
+    cpu_sample = [ours[i]["cpu_ms"] for i in sample]
     print(f"  speed-up on the same queries: p50 {statistics.median(bf_ms) / statistics.median(ours_sample):.0f}x, "
-          f"mean {statistics.mean(bf_ms) / statistics.mean(ours_sample):.0f}x")
+          f"mean {statistics.mean(bf_ms) / statistics.mean(ours_sample):.0f}x; in CPU time p50 "
+          f"{statistics.median(bf_cpu) / statistics.median(cpu_sample):.0f}x, "
+          f"mean {statistics.mean(bf_cpu) / statistics.mean(cpu_sample):.0f}x")
     print(f"  exactness: top-{TOP} scores equal brute force on {len(sample) - mismatches}/{len(sample)} queries")
+    tmx = Path(args.dir) / f"export-{size}.tmx"
+    child = subprocess.run([sys.executable, __file__, "_export", str(db), str(tmx)],
+                           check=True, capture_output=True, text=True)
+    ex = json.loads(child.stdout)
+    print(f"  TMX export: {ex['units']:,} units in {ex['s']:.1f} s ({ex['units'] / ex['s']:,.0f} units/s), "
+          f"{ex['mb']:.0f} MB file, peak memory {ex['peak_mb']:.0f} MB (export process)")
     if size <= 100_000 and args.tt:
         setup, tt = tt_matcher(db, queries, args.tt)
         ours_tt = [r["ms"] for r in ours[:args.tt]]
@@ -271,6 +333,9 @@ def run_size(args, size):
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == "_measure":
         measure(sys.argv[2], sys.argv[3])
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_export":
+        export(sys.argv[2], sys.argv[3])
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--million", action="store_true", help="also run at 1,000,000 units")

@@ -182,6 +182,7 @@ CURRENCY_PREFIX = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": 
                    "¥": "JPY", "vnd": "VND"}
 CURRENCY_SUFFIX = _canon({
     "usd": "USD", "$": "USD", "dollars": "USD", "dollar": "USD", "us dollars": "USD",
+    "u . s . dollars": "USD", "american dollars": "USD", "mỹ kim": "USD", "đô - la mỹ": "USD",
     "đô la mỹ": "USD", "đô la": "USD", "đô - la": "USD", "đôla": "USD", "đô": "USD",
     "đồng": "VND", "vnd": "VND", "vnđ": "VND", "euro": "EUR", "euros": "EUR", "eur": "EUR",
     "€": "EUR", "yuan": "CNY", "nhân dân tệ": "CNY", "yen": "JPY", "yên nhật": "JPY",
@@ -198,8 +199,15 @@ _STARTS = frozenset(
     | {"a", "us", "mười", VI_DAY, VI_MONTH, VI_YEAR, canonical_tones("thứ"), canonical_tones("đầu")}
     | {k for k in CURRENCY_PREFIX}
 )
-_TRIGGER = re.compile(r"\d|[$€£¥]|\b(?:" + "|".join(sorted((re.escape(w) for w in _STARTS if w.isalpha()),
-                                                           key=len, reverse=True)) + r")\b", re.I)
+# A text with none of these signs and none of the words of _STARTS holds no quantity.
+_TRIGGER_SIGN = re.compile(r"\d|[$€£¥]")
+_TRIGGER_WORD = re.compile(r"[^\W\d_]+")
+_START_WORDS = frozenset(w for w in _STARTS if w.isalpha())
+
+
+def _triggered(text: str) -> bool:
+    """Cheap test that *text* (NFC) may hold a quantity."""
+    return bool(_TRIGGER_SIGN.search(text)) or not _START_WORDS.isdisjoint(_TRIGGER_WORD.findall(text.lower()))
 
 _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+)"
@@ -378,7 +386,9 @@ class _Parser:
             if money and self.adj(i, j) and self.t(j) in CURRENCY_SCALE_SUFFIX:
                 return [v * CURRENCY_SCALE_SUFFIX[self.t(j)] for v in vals], j + 1, False
             while True:
-                scale = EN_SCALES.get(self.t(j)) or VI_SCALES.get(self.t(j))
+                # "10 thousands of people" (non-native English) is 10,000 all the same
+                scale = EN_SCALES.get(self.t(j)) or VI_SCALES.get(self.t(j)) or (
+                    self.lang == "en" and EN_SCALES.get(self.t(j)[:-1]) if self.t(j).endswith("s") else None)
                 if not scale or (self.lang == "vi" and self.t(j) in EN_SCALES):
                     break
                 vals = [v * scale for v in vals]
@@ -743,6 +753,6 @@ def extract(text: str, lang: str) -> list[Quantity]:
     """
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
-    if not text or not _TRIGGER.search(unicodedata.normalize("NFC", text)):
+    if not text or not _triggered(unicodedata.normalize("NFC", text)):
         return []
     return _Parser(text, lang).run()

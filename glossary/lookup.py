@@ -7,7 +7,9 @@ Match kinds, best first, each with a score 0-100:
 - ``folded`` (97): equal without diacritics (``binh nhuong``, ``Truong Tan Sang``);
 - ``fuzzy`` (the rapidfuzz ratio of the folded strings, at least 85): typos (``Pyongyong``);
 - ``contained`` (share of the query the term covers): the query contains a term
-  (``the Treaty on Friendship and Cooperation of 1961``).
+  (``the Treaty on Friendship and Cooperation of 1961``), also one inside a longer
+  term the query names (the Presidium in the title of its President); without
+  diacritics only for terms of two words or more (``my`` is not ``Mỹ``).
 
 Every form counts, deprecated ones too: a result says which form matched and its status.
 An entry found both ways is reported as ``contained`` rather than ``fuzzy`` (the
@@ -15,6 +17,7 @@ query holds the term itself, not a misspelling of it).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -129,19 +132,28 @@ def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=No
         hits = process.extract(q_fold, [p[4] for p in fuzzy_pool], scorer=fuzz.ratio,
                                score_cutoff=FUZZY_CUTOFF, limit=None)
         for _, score, index in hits:
-            e, form_lang, form, status, _ = fuzzy_pool[index]
-            offer(LookupResult(e, "fuzzy", min(96, round(score)), form, form_lang, status))
+            e, form_lang, form, status, form_fold = fuzzy_pool[index]
+            if re.search(rf"(?<!\w){re.escape(form_fold)}(?!\w)", q_fold):  # inside the query, not a typo
+                offer(LookupResult(e, "contained", _contained_score(form_fold, q_fold), form, form_lang, status))
+            else:
+                offer(LookupResult(e, "fuzzy", min(96, round(score)), form, form_lang, status))
     matcher = matcher or Matcher(entries)
     for form_lang in langs:
         for folded in (False, True):
             for m in matcher.find(q, form_lang, folded=folded):
-                score = max(1, min(95, round(100 * len(m.text) / len(q))))
-                offer(LookupResult(m.entry, "contained", score, m.form, form_lang, m.status))
+                if folded and " " not in m.form:  # one syllable without its marks is another word: Mỹ, my
+                    continue
+                offer(LookupResult(m.entry, "contained", _contained_score(m.text, q), m.form, form_lang, m.status))
     results = sorted(best.values(), key=_rank)[:limit]
     if store is not None:
         for r in results:
             r.examples = examples(store, r.entry)
     return results
+
+
+def _contained_score(term: str, query: str) -> int:
+    """The share of *query* that *term* covers, 1-95."""
+    return max(1, min(95, round(100 * len(term) / len(query))))
 
 
 def examples(store, entry: Entry, limit: int = 3) -> list[dict]:

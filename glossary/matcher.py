@@ -15,10 +15,18 @@ of every term; an occurrence can only begin and end on word boundaries
 ``Bắc Triều Tiên`` over ``Triều Tiên`` and ``Việt Nam`` over ``Nam``.
 Punctuation inside a term matches any single separator (``Kim Yong-nam`` finds
 ``Kim Yong Nam``); the form written exactly as in the text is then reported.
+Punctuation at a term's edge is reported only when the text has it there
+(``U.S.`` finds ``U.S,`` as ``U.S``).
+
+Texts are keyed here directly, which is several times faster than
+:func:`corpus.normalize.key` and gives the same matches; only the lines that
+hold combining marks (NFD input) or zero-width characters go through
+:func:`~corpus.normalize.key`.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import NamedTuple
 
 import ahocorasick
@@ -30,6 +38,16 @@ __all__ = ["TermMatch", "Matcher", "term_keys"]
 
 _SEP = re.compile(r"[^\w ]")
 _RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
+# Texts with these need corpus.normalize.key: combining marks (NFD input), zero-width
+# characters and soft hyphens (dropped), control separators key() leaves alone.
+_NEEDS_KEY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+                        "\u200b-\u200d\u00ad\ufeff\x1c-\x1f\x85]")
+_SPACE_RUN = re.compile(r"\s{2,}")
+_OTHER_SPACE = re.compile("[\t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+# _SEP.sub in two fast passes: ASCII separators on the UTF-8 bytes, then the (rare) others.
+_ASCII = bytes(range(128))
+_ASCII_SEP = bytes.maketrans(_ASCII, bytes(32 if _SEP.match(chr(c)) else c for c in _ASCII))
+_OTHER_SEP = re.compile(r"[^\w\x00-\x7f]")
 
 
 class TermMatch(NamedTuple):
@@ -70,6 +88,105 @@ def _pattern(term_key: str):
     return " " * lead + core + " " * trail, lead, trail
 
 
+class _Runs:
+    """Offsets of a text whose whitespace runs were collapsed to one space, mapped back."""
+
+    def __init__(self, text: str):
+        self.at, self.shift = [], []
+        removed = 0
+        for m in _SPACE_RUN.finditer(text):
+            self.at.append(m.start() - removed)  # where the run's single space is in the key
+            removed += m.end() - m.start() - 1
+            self.shift.append(removed)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        i, j = bisect_left(self.at, start), bisect_left(self.at, end - 1)
+        return (start + (self.shift[i - 1] if i else 0), end + (self.shift[j - 1] if j else 0))
+
+
+def _fast_key(text: str):
+    """``(key text, span function or None for the identity)`` of a text without the
+    characters of ``_NEEDS_KEY``: lower case, whitespace runs made one space; None
+    when lower-casing changes the length (``İ``)."""
+    low = text.lower()
+    if len(low) != len(text):
+        return None
+    if not any(pair in low for pair in ("  ", " \n", "\n ", "\n\n")) and not _OTHER_SPACE.search(low):
+        return low, None  # no whitespace run (str.find is much faster than a regex here)
+    return _SPACE_RUN.sub(" ", low), _Runs(low).span
+
+
+def _separated(k_text: str) -> str:
+    """*k_text* with every character that is not a letter, digit or space made a space."""
+    out = k_text.encode("utf-8").translate(_ASCII_SEP).decode("utf-8")
+    return _OTHER_SEP.sub(" ", out) if _OTHER_SEP.search(out) else out
+
+
+class _Pieces:
+    """A key made of pieces keyed separately: ``(key offset, text offset, span function or None)``."""
+
+    def __init__(self, pieces):
+        self.pieces = pieces
+        self.starts = [p[0] for p in pieces]
+
+    def _piece(self, pos: int):
+        return self.pieces[bisect_left(self.starts, pos + 1) - 1]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        k0, t0, span0 = self._piece(start)
+        k1, t1, span1 = self._piece(end - 1)
+        a = span0(start - k0, start - k0 + 1)[0] if span0 else start - k0
+        b = span1(end - 1 - k1, end - k1)[1] if span1 else end - k1
+        return t0 + a, t1 + b
+
+
+def _slow_ranges(text: str):
+    """Ranges of *text* that need :func:`corpus.normalize.key`: each line with a character of
+    ``_NEEDS_KEY``, with the whitespace around it (so that no space run crosses a boundary)."""
+    out = []
+    for m in _NEEDS_KEY.finditer(text):
+        if out and m.start() < out[-1][1]:
+            continue
+        start, end = text.rfind("\n", 0, m.start()) + 1, text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        while start and text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and text[end].isspace():
+            end += 1
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _text_key(text: str, folded: bool):
+    """``(key text, span function or None for the identity, punctuation unified)``:
+    :func:`corpus.normalize.key` of *text* without tone canonicalisation, computed
+    directly (punctuation left as written) where the text allows (see the module docs)."""
+    slow = [] if folded else _slow_ranges(text)
+    fast = None if folded or slow else _fast_key(text)
+    if fast is not None:
+        return (*fast, False)
+    if folded or (len(slow) == 1 and slow[0] == (0, len(text))):
+        k = key(text, folded=folded, tones=False)
+        return k.text, k.span, True
+    parts, pieces, k_pos = [], [], 0
+    bounds = [b for r in slow for b in r]
+    for t_start, t_end, is_slow in zip([0] + bounds, bounds + [len(text)], [False, True] * len(slow) + [False]):
+        piece = text[t_start:t_end]
+        if not piece:
+            continue
+        keyed = None if is_slow else _fast_key(piece)
+        if keyed is None:
+            k = key(piece, tones=False)
+            keyed = (k.text, k.span)
+        parts.append(keyed[0])
+        pieces.append((k_pos, t_start, keyed[1]))
+        k_pos += len(keyed[0])
+    return "".join(parts), _Pieces(pieces).span, False
+
+
 class Matcher:
     """Finds the terms of *entries* in texts.
 
@@ -87,7 +204,7 @@ class Matcher:
     def _automaton(self, lang: str, folded: bool, deprecated: bool):
         spec = (lang, folded, deprecated)
         if spec not in self._automata:
-            groups: dict[str, list] = {}
+            groups: dict[tuple, list] = {}
             for index, entry in enumerate(self.entries):
                 for form, status in entry.forms(lang, deprecated=deprecated):
                     keys = term_keys(form, folded=folded)
@@ -98,8 +215,10 @@ class Matcher:
             if groups:
                 automaton = ahocorasick.Automaton()
                 for (word, lead, trail), cands in groups.items():
+                    cands = sorted(set(cands), key=lambda c: c[:4])
+                    edged = not (lead and trail)
                     automaton.add_word(word, (lead - len(word), len(word) - lead - trail, len(candidates)))
-                    candidates.append(sorted(set(cands)))
+                    candidates.append((cands, edged))
                 automaton.make_automaton()
             self._automata[spec] = (automaton, candidates)
         return self._automata[spec]
@@ -119,27 +238,43 @@ class Matcher:
         automaton, candidates = self._automaton(lang, folded, include_deprecated)
         if automaton is None or not text:
             return []
-        k = key(text, folded=folded, tones=False)
-        padded = " " + _SEP.sub(" ", k.text) + " "
+        k_text, span, unified = _text_key(text, folded)
         best: dict[int, tuple[int, int]] = {}
         get = best.get
-        for end, (offset, inner, cid) in automaton.iter(padded):
+        for end, (offset, inner, cid) in automaton.iter(" " + _separated(k_text) + " "):
             start = end + offset  # where the term's text starts in the key
             prev = get(start)
             if prev is None or prev[0] < inner:
                 best[start] = (inner, cid)
         out = []
+        entries = self.entries
         last_end = 0
         for start in sorted(best):
             if start < last_end:
                 continue
             inner, cid = best[start]
-            written = k.text[start:start + inner]
-            if written[0] == " " or written[-1] == " ":  # a term's edge punctuation met a space
-                continue
-            last_end = start + inner
-            cands = candidates[cid]
-            _, index, form, status, _ = next((c for c in cands if written in c[4]), cands[0])
-            o_start, o_end = k.span(start, last_end)
-            out.append(TermMatch(self.entries[index], o_start, o_end, text[o_start:o_end], form, status))
+            last_end = end = start + inner
+            cands, edged = candidates[cid]
+            cand = cands[0]
+            o_start, o_end = span(start, end) if span else (start, end)
+            if len(cands) > 1 or edged:
+                written = k_text[start:end]
+                if not unified and _SEP.search(written):  # unify quotes, dashes and spaces as term keys do
+                    written = key(text[o_start:o_end], tones=False).text
+                cand = next((c for c in cands if written in c[4]), cand)
+                if edged and written not in cand[4]:
+                    start, end = _trim(k_text, start, end, written, next(iter(cand[4])))
+                    o_start, o_end = span(start, end) if span else (start, end)
+            out.append(TermMatch(entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3]))
         return out
+
+
+def _trim(k_text: str, start: int, end: int, written: str, form_key: str) -> tuple[int, int]:
+    """Drop the text's edge punctuation (or space) where the term has other punctuation."""
+    if not form_key[-1].isalnum() and written[-1] != form_key[-1]:
+        while end > start and not k_text[end - 1].isalnum():
+            end -= 1
+    if not form_key[0].isalnum() and written[0] != form_key[0]:
+        while start < end and not k_text[start].isalnum():
+            start += 1
+    return start, end

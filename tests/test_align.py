@@ -1,26 +1,18 @@
-"""tm.align: parallel alignment, comparable mining, document pairing, bad input, CLI."""
+"""tm.align: anchors, parallel alignment, document pairing, bad input, CLI (the comparable seeds:
+test_align_comparable.py)."""
 from __future__ import annotations
 
 import json
 import random
 
+import numpy as np
 import pytest
 
 from corpus.document import load_document
 from tm.align import AlignError, Lexicon, align, pair_documents
 from tm.align.anchors import sentence_anchors, shared
-from tm.align.comparable import THRESHOLD
-
-# Pairs judged by hand: (sentence of 000, document, sentence of that document), 0-based
-# sentence indexes of corpus.document's split. Each states the same fact.
-SEED_GOLD = {
-    ("000", 4, "001", 0),   # diplomatic ties established on 31 January 1950
-    ("000", 4, "002", 1),   # idem, "January 31, 1950"
-    ("000", 7, "002", 6),   # the five memoranda of understanding on mining
-    ("000", 11, "001", 18),  # the art troupe to the Pyongyang spring festival
-    ("000", 11, "002", 19),  # idem, art delegations to the Spring Friendship Art Festival
-}
-
+from tm.align import parallel
+from tm.align.parallel import WEIGHTS
 
 def sentences(path):
     return [s.text for s in load_document(path).sentences()]
@@ -110,7 +102,66 @@ def test_parallel_iwslt_with_merges_and_deletions(iwslt):
     covered_en = sorted(j for b in result.pairs for j in b.en)
     assert covered_vi == list(range(len(vi))) and covered_en == list(range(len(en)))
     assert f1(result, gold) >= 0.93
-    assert all(0.0 <= b.score <= 1.0 for b in result.pairs)
+    assert all(type(b.score) is float and 0.0 <= b.score <= 1.0 for b in result.pairs)
+    assert all(b.score == 0.0 for b in result.pairs if not (b.vi and b.en))
+
+
+def _oracle_reward(vi_side, en_side, lexicon, vi_ix, en_ix):
+    """The bead reward as the module docs define it, computed on Python sets."""
+    w = WEIGHTS
+
+    def side(s, ix, lang, other):
+        facts, keys = {}, set()
+        for i in ix:
+            a = s.anchors[i]
+            facts.update({frozenset(q): w["anchor"] / 2 + w["anchor_miss"] for q in a.quantities})
+            facts.update({frozenset([n]): w["anchor"] / 2 for n in a.names})
+            facts.update({frozenset([("term", t)]): w["anchor"] / 2 for t in a.terms})
+            keys |= a.keys
+            if lexicon is not None:
+                toks = lexicon.weights([t for t in lexicon.tokenize(s.texts[i]) if lexicon.known(t, lang)], lang)
+                facts.update({frozenset([(lang, t)]): (w["lex"] + w["lex_miss"]) * v for t, v in toks.items()})
+                keys |= {(other, t) for t in lexicon.translations(toks, lang)}
+        return facts, keys
+
+    fv, kv = side(vi_side, vi_ix, "vi", "en")
+    fe, ke = side(en_side, en_ix, "en", "vi")
+    return sum(x for f, x in fv.items() if f & ke) + sum(x for f, x in fe.items() if f & kv)
+
+
+def test_vectorised_rewards_match_their_definition(iwslt):
+    vi, en, _ = make_task(iwslt("tst2013")[:120], random.Random(1))
+    vs, es = parallel.features(vi, "vi"), parallel.features(en, "en")
+    rng = random.Random(2)
+    xs = [tuple(range(a, a + rng.choice([1, 2]))) for a in rng.sample(range(len(vi) - 1), 25)] + [()]
+    ys = [tuple(range(a, a + rng.choice([1, 2]))) for a in rng.sample(range(len(en) - 1), 25)]
+    for lexicon in (None, Lexicon.from_pairs(iwslt("tst2012"))):
+        rewards = parallel._Rewards(vs, es, lexicon, WEIGHTS)
+        block = rewards.block(parallel._encode(xs), parallel._encode(ys))
+        want = [[_oracle_reward(vs, es, lexicon, x, y) for y in ys] for x in xs]
+        assert np.allclose(block, want, rtol=0, atol=1e-9)
+        assert (block > 0).sum() > (0 if lexicon is None else 100)
+
+
+def test_band_widens_when_the_path_drifts(iwslt):
+    """60 lines missing on each side, far apart: the path leaves the first band."""
+    pairs = iwslt("tst2012")[:500]
+    vi = [v for k, (v, _) in enumerate(pairs) if not 50 <= k < 110]
+    en = [e for k, (_, e) in enumerate(pairs) if not 380 <= k < 440]
+    gold = set()
+    vi_at = {k: i for i, k in enumerate(k for k in range(500) if not 50 <= k < 110)}
+    en_at = {k: j for j, k in enumerate(k for k in range(500) if not 380 <= k < 440)}
+    gold = {((vi_at[k],), (en_at[k],)) for k in vi_at if k in en_at}
+    result = align(vi, en)
+    assert f1(result, gold) >= 0.95
+    assert sum(1 for b in result.pairs if b.vi and not b.en) >= 55
+
+
+def test_self_training_helps_a_long_document(iwslt):
+    vi, en, gold = make_task(iwslt("tst2013"), random.Random(5))
+    without = f1(align(vi, en, weights={**WEIGHTS, "self_train": 0}), gold)
+    with_self = f1(align(vi, en), gold)
+    assert with_self > without + 0.005, (with_self, without)
 
 
 def test_parallel_without_lexicon_beats_nothing(iwslt):
@@ -133,52 +184,7 @@ def test_min_score_unpairs_weak_beads():
     assert all(b.score >= 0.999 for b in strict.pairs if b.vi and b.en)
 
 
-# --- comparable seeds ---
-
-def _mined(seed_paths, matcher, min_score=None):
-    vi = sentences(seed_paths["000"])
-    found = set()
-    for name in ("001", "002"):
-        result = align(vi, sentences(seed_paths[name]), mode="comparable", matcher=matcher, min_score=min_score)
-        assert result.mode == "comparable"
-        assert all(b.score >= (min_score or THRESHOLD) for b in result.pairs)
-        found |= {("000", b.vi[0], name, b.en[0]) for b in result.pairs}
-    return found
-
-
-def _bundled_matcher():
-    matcher_mod = pytest.importorskip("glossary.matcher")
-    tsv = pytest.importorskip("glossary.tsv")
-    return matcher_mod.Matcher(tsv.load_bundled())
-
-
-def test_seed_gold_sentences_exist(seed_paths):
-    """The hand-judged pairs point at the sentences they describe."""
-    vi = sentences(seed_paths["000"])
-    en1, en2 = sentences(seed_paths["001"]), sentences(seed_paths["002"])
-    assert "31 tháng 1 năm 1950" in vi[4] and "Jan. 31, 1950" in en1[0] and "January 31, 1950" in en2[1]
-    assert "5 biên bản" in vi[7] and "five memorandums" in en2[6]
-    assert "Bình Nhưỡng" in vi[11] and "Pyongyang Spring" in en1[18] and "Art Festival" in en2[19]
-
-
-def test_comparable_seeds_with_bundled_glossary(seed_paths):
-    found = _mined(seed_paths, _bundled_matcher())
-    tp = len(found & SEED_GOLD)
-    precision, recall = tp / max(len(found), 1), tp / len(SEED_GOLD)
-    print(f"seed miner with the bundled glossary: precision {precision:.2f} recall {recall:.2f} "
-          f"({tp} of {len(found)} mined, {len(SEED_GOLD)} judged)")
-    assert precision >= 0.75 and recall >= 0.6
-
-
-def test_comparable_seeds_without_glossary(seed_paths):
-    """Numbers and names alone: the default threshold keeps only sure pairs (maybe none)."""
-    found = _mined(seed_paths, None)
-    assert len(found & SEED_GOLD) == len(found)
-    lower = _mined(seed_paths, None, min_score=0.5)
-    tp = len(lower & SEED_GOLD)
-    print(f"seed miner without glossary at 0.5: {tp} of {len(lower)} mined are judged pairs")
-    assert tp >= 3 and tp / len(lower) >= 0.5
-
+# --- auto mode ---
 
 def test_auto_mode_tells_parallel_from_comparable(seed_paths, iwslt):
     pairs = iwslt("tst2013")[:60]

@@ -49,6 +49,31 @@ def test_split_name_from_seed(matcher):
     assert title.confidence < kim.confidence  # two syllables missing, five words of debris
 
 
+def test_title_wrapped_around_its_country(matcher, seed_paths):
+    """Seed 000 line 3: the title's last syllable comes after the country; the country is kept."""
+    line = seed_paths["000"].read_text(encoding="utf-8").splitlines()[2]
+    by_id = {g.entry.id: g for g in find_garbled(line, matcher)}
+    title = by_id["office.presidium"]
+    assert title.text == "chủ tịch của Ủy ban Thường vụ nhân dân tối cao CHDCND Triều Tiên hội"
+    assert title.kept == ("CHDCND Triều Tiên",) and title.extra == ("của",) and title.missing == ("nghị",)
+    assert title.confidence >= 0.7
+    # Only a place or person name may stand inside (not a phrase), and not inside a name.
+    assert spans("chủ tịch của Ủy ban Thường vụ nhân dân tối cao điện thoại di động hội", matcher) == \
+        [("chủ tịch của Ủy ban Thường vụ nhân dân tối cao", "office.presidium")]
+    assert spans("Kim Yong hội Việt Nam của Nam", matcher) == []
+
+
+def test_correct_form_inside_is_not_garbled(seed_paths):
+    """Seed 000 line 13 writes an admitted form (``quan hệ hữu nghị truyền thống và hợp tác``)
+    followed by ``giữa Hàn Quốc và``: no longer span around it is reported, and the country in
+    it is not swallowed."""
+    line = seed_paths["000"].read_text(encoding="utf-8").splitlines()[12]
+    assert "quan hệ hữu nghị truyền thống và hợp tác giữa Hàn Quốc và" in line
+    found = find_garbled(line, Matcher(load_bundled()), min_confidence=0.3)
+    assert [g.text for g in found if g.entry.id == "phrase.traditional-friendship-and-cooperation"] == []
+    assert not any("Hàn Quốc" in g.text for g in found)
+
+
 def test_correct_forms_and_shortenings_are_not_garbled(matcher):
     assert spans("Chủ tịch Kim Yong Nam thăm Việt Nam.", matcher) == []
     assert spans("Ông Kim Yong-nam và Chủ tịch Ủy ban Thường vụ Hội nghị Nhân dân Tối cao.", matcher) == []
@@ -115,8 +140,10 @@ def test_seed_without_deprecated_forms(seed_paths):
     lines = seed_paths["000"].read_text(encoding="utf-8").splitlines()
     found = {(i, g.text) for i, line in enumerate(lines, 1) for g in find_garbled(line, matcher, min_confidence=0.5)}
     assert (4, "Kim Yong hội của Nam") in found
-    assert any(i == 4 and text.startswith("chủ tịch của Ủy ban Thường vụ") for i, text in found)
-    assert any(i == 13 and text.startswith("Chủ tịch Ủy ban Thường vụ lần") for i, text in found)
+    assert (3, "chủ tịch của Ủy ban Thường vụ nhân dân tối cao CHDCND Triều Tiên hội") in found
+    assert (13, "Chủ tịch Ủy ban Thường vụ lần nhân dân tối cao CHDCND Triều Tiên hội") in found
+    # Line 4 lacks "Hội nghị" and carries "lần thứ hai": found, but below the default threshold.
+    assert (4, "chủ tịch của Ủy ban Thường vụ lần thứ hai của nhân dân tối cao") in found
 
 
 def test_no_false_alarm_on_human_translations(iwslt):

@@ -231,3 +231,104 @@ def test_cli_import_and_export(cli, tmp_path):
     bad = write(tmp_path / "bad.tmx", "<tmx><body>")
     res = cli("import", "tmx", bad)
     assert res.exit_code == 2 and "bad.tmx:" in res.output and "Traceback" not in res.output
+
+
+def dtd_valid(path, shared_dir):
+    """xmllint's verdict on *path* against ../shared/spec/tmx14.dtd (skips without xmllint)."""
+    if not shutil.which("xmllint"):
+        pytest.skip("xmllint is not installed (apt-get install libxml2-utils): DTD validation not run")
+    run = subprocess.run(["xmllint", "--noout", "--nonet", "--dtdvalid", str(shared_dir / "spec" / "tmx14.dtd"),
+                          str(path)], capture_output=True, text=True)
+    return run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("version, attr", [("1.1", "lang"), ("1.2", "lang"), ("1.3", "xml:lang"),
+                                           ("1.4", "xml:lang")])
+def test_reads_every_tmx_version(tmp_path, iwslt, version, attr):
+    pairs = iwslt("tst2013")[:50]
+    codes = ["vi", "VI", "vi-VN", "VI-VN", "vi_vn"], ["en", "EN", "en-US", "EN-GB", "en_gb"]
+    body = "\n".join(f'<tu tuid="{i}"><tuv {attr}="{codes[1][i % 5]}"><seg>{_escape(e)}</seg></tuv>'
+                     f'<tuv {attr}="{codes[0][i % 5]}"><seg>{_escape(v)}</seg></tuv></tu>'
+                     for i, (v, e) in enumerate(pairs))
+    path = write(tmp_path / f"v{version}.tmx", tmx(body, version=version))
+    reader = TMXReader(path)
+    assert [(u.vi, u.en) for u in reader] == [(v.strip(), e.strip()) for v, e in pairs]
+    assert reader.counts == {"tu": 50, "units": 50, "skipped": 0}
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-be", b"\xfe\xff"),
+                                           ("utf-16-le", b"\xff\xfe")])
+def test_reads_utf8_and_utf16_iwslt(tmp_path, iwslt, encoding, bom):
+    pairs = iwslt("tst2012")[:40]
+    body = "\n".join(f'<tu><tuv xml:lang="en"><seg>{_escape(e)}</seg></tuv><tuv xml:lang="vi">'
+                     f'<seg>{_escape(v)}</seg></tuv></tu>' for v, e in pairs)
+    label = "UTF-8" if encoding == "utf-8" else "UTF-16"
+    path = tmp_path / "enc.tmx"
+    path.write_bytes(bom + tmx(body).replace('encoding="UTF-8"', f'encoding="{label}"').encode(encoding))
+    assert [(u.vi, u.en) for u in TMXReader(path)] == [(v.strip(), e.strip()) for v, e in pairs]
+
+
+def test_duplicates_in_and_across_files_are_merged(store, tmp_path):
+    one = '<tu tuid="a"><tuv xml:lang="en"><seg>Peace talks</seg></tuv><tuv xml:lang="vi"><seg>Đàm phán hòa bình' \
+          '</seg></tuv></tu>'
+    same = '<tu tuid="b"><tuv xml:lang="EN-US"><seg>peace  TALKS</seg></tuv><tuv xml:lang="vi-VN">' \
+           '<seg>đàm phán hoà bình</seg></tuv></tu>'  # other case, spacing and tone placement
+    other = '<tu><tuv xml:lang="en"><seg>Peace</seg></tuv><tuv xml:lang="vi"><seg>Hòa bình</seg></tuv></tu>'
+    a = write(tmp_path / "a.tmx", tmx(one + same + other))
+    b = write(tmp_path / "b.tmx", tmx(same))
+    report = import_tmx(store, [a, b])
+    assert (report["added"], report["merged"]) == (2, 2)
+    first = next(store.iter_units())
+    assert first.vi == "Đàm phán hòa bình"  # the first text is kept, every origin recorded
+    assert [(p["file"], p.get("tuid")) for p in first.provenance] == [("a.tmx", "a"), ("a.tmx", "b"),
+                                                                      ("b.tmx", "b")]
+
+
+def test_markup_export_is_valid_and_matching_sees_plain_text(store, tmp_path, shared_dir):
+    from tm.concordance import Concordance
+    from tm.match import Matcher
+
+    en = 'Open <bpt i="1" x="1">&lt;a title="<sub>Main page</sub>"&gt;</bpt>the portal<ept i="1">&lt;/a&gt;</ept>' \
+         ' <ph x="2" type="image">&lt;img/&gt;</ph>today'
+    vi = 'Mở <bpt i="1" x="1">&lt;a title="<sub>Trang chính</sub>"&gt;</bpt>cổng thông tin<ept i="1">&lt;/a&gt;' \
+         '</ept> <ph x="2" type="image">&lt;img/&gt;</ph>hôm nay<it pos="end">&lt;/b&gt;</it>' \
+         '<ut>{\\b0}</ut> <hi type="bold">ngay</hi>'
+    src = write(tmp_path / "m.tmx", tmx(f'<tu><tuv xml:lang="en"><seg>{en}</seg></tuv>'
+                                        f'<tuv xml:lang="vi"><seg>{vi}</seg></tuv></tu>'))
+    import_tmx(store, [src])
+    (unit,) = store.iter_units()
+    assert unit.en == "Open the portal today" and unit.vi == "Mở cổng thông tin hôm nay ngay"
+    (best,) = Matcher(store).search("open the portal today", lang="en", top=1)
+    assert best.score == 100.0 and best.target == unit.vi
+    hits, _ = Concordance(store).search("thong tin hom nay", lang="vi")
+    assert [unit.vi[a:b] for a, b in hits[0].spans] == ["thông tin hôm nay"]
+    assert Concordance(store).search("Main page", lang="en") == ([], False)  # sub text is not segment text
+    out = tmp_path / "back.tmx"
+    export_tmx(store, out)
+    raw = out.read_text(encoding="utf-8")
+    assert f"<seg>{en}</seg>" in raw and f"<seg>{vi}</seg>" in raw
+    ok, errors = dtd_valid(out, shared_dir)
+    assert ok, errors
+
+
+def test_srclang_all_header_and_export_header_validate(store, tmp_path, shared_dir):
+    body = '<tu><tuv xml:lang="fr"><seg>Paix</seg></tuv><tuv xml:lang="en-GB"><seg>Peace</seg></tuv>' \
+           '<tuv xml:lang="de"><seg>Frieden</seg></tuv><tuv xml:lang="VI"><seg>Hòa bình</seg></tuv></tu>'
+    src = write(tmp_path / "all.tmx", tmx(body, header='creationtool="t" creationtoolversion="1" '
+                                                       'segtype="sentence" o-tmf="t" adminlang="en" '
+                                                       'srclang="*all*" datatype="plaintext"'))
+    reader = TMXReader(src)
+    assert [(u.vi, u.en) for u in reader] == [("Hòa bình", "Peace")] and reader.header["srclang"] == "*all*"
+    import_tmx(store, [src])
+    out = tmp_path / "out.tmx"
+    export_tmx(store, out, srclang="vi")
+    ok, errors = dtd_valid(out, shared_dir)
+    assert ok, errors
+    # the DTD check is real: a header without srclang is rejected
+    bad = tmp_path / "bad.tmx"
+    bad.write_text(out.read_text(encoding="utf-8").replace(' srclang="vi"', ""), encoding="utf-8")
+    assert not dtd_valid(bad, shared_dir)[0]
+
+
+def _escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -39,6 +39,7 @@ LANGS = ("vi", "en")
 WORD = re.compile(r"\w+")
 BATCH = 200_000  # units indexed per in-memory batch (bounds memory)
 MAX_CHUNKS = 8  # posting rows per element before they are merged
+CACHE_MIN = 2048  # posting lists longer than this are kept in memory once read
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS fz_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
@@ -84,6 +85,7 @@ class TokenIndex:
             if statement.strip():
                 self.conn.execute(statement)
         self._seq = {}
+        self._post = {}  # element id -> postings, for the long lists (see postings())
 
     # -- building ------------------------------------------------------------
     @property
@@ -124,6 +126,7 @@ class TokenIndex:
             self._compact()
             self.conn.execute("INSERT OR REPLACE INTO fz_meta (key, value) VALUES ('last_id', ?)", (last,))
         self._seq = {}
+        self._post = {}
         return done
 
     def _compact(self):
@@ -169,11 +172,18 @@ class TokenIndex:
             "SELECT id, df FROM fz_vocab WHERE lang = ? AND fold = ?", (lang, folded)).fetchall()
 
     def postings(self, elem: int) -> np.ndarray:
-        """Sorted ids (uint32) of the units holding element *elem*."""
+        """Sorted ids (uint32) of the units holding element *elem*.
+
+        Lists of more than :data:`CACHE_MIN` ids stay in memory once read (at most the size of the
+        index, 4 bytes per word occurrence: about 150 MB at a million units)."""
+        cached = self._post.get(elem)
+        if cached is not None:
+            return cached
         rows = self.conn.execute("SELECT ids FROM fz_post WHERE elem = ? ORDER BY first", (elem,)).fetchall()
-        if len(rows) == 1:
-            return np.frombuffer(rows[0][0], dtype="<u4")
-        return np.frombuffer(b"".join(r[0] for r in rows), dtype="<u4")
+        ids = np.frombuffer(rows[0][0] if len(rows) == 1 else b"".join(r[0] for r in rows), dtype="<u4")
+        if len(ids) > CACHE_MIN:
+            self._post[elem] = ids
+        return ids
 
     def _sequences(self, lang: str):
         """``(offsets, tokens, lengths)``: unit *i*'s tokens are ``tokens[offsets[i]:offsets[i + 1]]``."""
@@ -193,7 +203,7 @@ class TokenIndex:
                 parts.append(np.frombuffer(toks, dtype="<u4"))
             offsets[upto:] = base
             tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
-            self._seq[lang] = offsets, tokens, np.diff(offsets)
+            self._seq[lang] = offsets, tokens, np.diff(offsets).astype(np.int32)
         return self._seq[lang]
 
     def lengths(self, lang: str) -> np.ndarray:

@@ -22,11 +22,16 @@ exactly with rapidfuzz. For a query of ``n`` tokens and a unit of ``m``:
 - prefix filter: sort the query's ``n`` elements (tokens numbered by
   occurrence, so bag overlap is set overlap) rarest first; a unit with
   ``o >= tau`` holds at least one of the first ``n - tau + 1`` of them, so only
-  those posting lists are read. As verified matches fill the top ``K``, ``t``
-  rises to the K-th best score and the prefix shrinks (top-k join).
+  those posting lists are scanned for candidates (``t`` = ``--min``);
+- the candidates' counts over the elements read, plus one for each element not
+  read yet, bound ``o``; the survivors are looked up in the remaining (longer)
+  posting lists one at a time, each lookup tightening their bound, until few
+  are left; they are then scored exactly, best bound first, and scoring stops
+  when the best remaining bound is below the K-th best score found so far.
 
-Units that were never read hold none of the prefix elements, so by the bound
-above they score below ``t``: the top ``K`` scores equal a brute-force scan's.
+Units that were never read hold none of the prefix elements and every pruned
+unit's bound was below ``t``, so by the bound above they score below ``t``: the
+top ``K`` scores equal a brute-force scan's.
 """
 from __future__ import annotations
 
@@ -36,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
 
 from corpus.normalize import key, match_key
 from tm.index import WORD, TokenIndex, elements, key_tokens
@@ -44,10 +50,8 @@ __all__ = ["Match", "Matcher", "tokens", "plain_score", "token_score", "differin
            "origin"]
 
 EPS = 1e-9
-ROUND_DF = 2000  # before reading a posting list longer than this, verify the best candidates so far
 ROUND = 256  # candidates scored per batch
-ROUND_MAX = 100_000  # no early scoring rounds once this many postings were read
-SCATTER_VS_VERIFY = 300  # scoring one candidate costs about as much as counting this many postings
+TIGHTEN_MIN = 64  # below this many candidates, verify them rather than look them up in more lists
 
 
 def tokens(text: str) -> list[str]:
@@ -185,56 +189,73 @@ class _Search:
         n = self.n
         lens = self.index.lengths(self.lang)
         count = np.zeros(len(lens), dtype=np.uint8 if n < 255 else np.uint16)
-        done = np.zeros(len(lens), dtype=bool)
         read, lists, volume = 0, [], 0
         while read < min(self.prefix(), n):  # prefix: every unit that can reach theta holds one of these
-            df, eid = self.order[read]
+            eid = self.order[read][1]
             if eid is not None:
-                if df > ROUND_DF and lists and volume < ROUND_MAX:  # score the most promising first
-                    seen, counts = np.unique(np.concatenate(lists), return_counts=True)
-                    self.verify(seen, counts, read, lens, done, limit=ROUND)
-                    if read >= self.prefix():
-                        break
                 post = self.index.postings(eid)
                 count[post] += 1
                 lists.append(post)
                 volume += len(post)
             read += 1
-        if volume < len(lens) // 16:
-            cands = np.unique(np.concatenate(lists)) if lists else np.zeros(0, dtype=np.int64)
-        else:
-            cands = np.flatnonzero(count)
-        cands, _ = self.prune(cands, count[cands], read, lens)
-        rest = sum(df for df, _ in self.order[read:])
-        if len(cands) * SCATTER_VS_VERIFY > rest:  # cheaper to count the rest exactly than to verify
-            for _, eid in self.order[read:]:
-                count[self.index.postings(eid)] += 1
-            read = n
-        self.verify(cands, count[cands], read, lens, done)
+        cands = self.touched(lists, volume, count).astype(np.uint32)
+        cands, counts = self.prune(cands, count[cands].astype(np.int32), read, lens)
+        while read < n and len(cands) > TIGHTEN_MIN:  # tighten the bounds: look the survivors up in the rest
+            eid = self.order[read][1]
+            read += 1
+            if eid is not None:
+                counts = counts + self.member(cands, self.index.postings(eid), len(lens))
+                cands, counts = self.prune(cands, counts, read, lens)
+        self.verify(cands, counts, read, lens)
         return [(s, -neg) for s, neg in sorted(self.heap, key=lambda x: (-x[0], -x[1]))]
 
+    @staticmethod
+    def member(ids, post, size):
+        """Which of the sorted *ids* are in the sorted posting list *post* (binary search, or a
+        bitmap of *size* units when there are many ids)."""
+        if len(ids) * 8 > len(post):
+            hit = np.zeros(size, dtype=bool)
+            hit[post] = True
+            return hit[ids]
+        return post[np.minimum(np.searchsorted(post, ids), len(post) - 1)] == ids
+
+    @staticmethod
+    def touched(lists, volume, count):
+        """Sorted ids of the units in any of the posting *lists* read so far."""
+        if not lists:
+            return np.zeros(0, dtype=np.int64)
+        if volume * 16 < len(count):
+            ids = np.sort(np.concatenate(lists))
+            return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+        return np.flatnonzero(count)
+
     def prune(self, ids, counts, read, lens):
-        """The candidates whose bound reaches theta, and their bounds."""
+        """The candidates (and their counts) that pass the length filter and whose bound reaches theta.
+
+        The bound ``100 * min(o, m) / max(n, m)`` with ``o = count + (n - read)`` (every unread query
+        element assumed present) reaches theta iff ``min(o, m) >= need[m]``, an integer table.
+        """
         n, theta = self.n, self.theta
         m = lens[ids]
         lo = math.ceil(n * theta / 100 - EPS)
         hi = math.floor(100 * n / theta + EPS)
-        bound = 100.0 * np.minimum(np.minimum(counts.astype(np.int64) + (n - read), n), m) / np.maximum(n, m)
-        keep = (m >= lo) & (m <= hi) & (bound + EPS >= theta)
-        return ids[keep], bound[keep]
+        keep = (m >= lo) & (m <= hi)
+        ids, counts, m = ids[keep], counts[keep], m[keep]
+        need = np.ceil(theta * np.maximum(n, np.arange(hi + 1)) / 100 - EPS).astype(np.int32)
+        keep = np.minimum(counts + (n - read), m) >= need[m]
+        return ids[keep], counts[keep]
 
-    def verify(self, ids, counts, read, lens, done, limit=None):
-        """Score exactly, best bound first, the unscored candidates whose bound reaches theta."""
-        fresh = ~done[ids]
-        ids, bound = self.prune(ids[fresh], counts[fresh], read, lens)
-        order = np.argsort(-bound, kind="stable")[:limit]
+    def verify(self, ids, counts, read, lens):
+        """Score exactly, best bound first, the candidates whose bound reaches theta (which rises as
+        the top *K* fills up)."""
+        m = lens[ids]
+        bound = 100.0 * np.minimum(counts + (self.n - read), m) / np.maximum(self.n, m)
+        order = np.argsort(-bound, kind="stable")
         ids, bound = ids[order], bound[order]
         for start in range(0, len(ids), ROUND):
             if bound[start] + EPS < self.theta:
                 break
-            chunk = ids[start:start + ROUND]
-            done[chunk] = True
-            self._score(chunk)
+            self._score(ids[start:start + ROUND])
 
     def _score(self, ids):
         flat, lens = self.index.sequences(self.lang, ids)
@@ -242,20 +263,16 @@ class _Search:
         hit = pos < len(self.known)
         hit[hit] = self.known[pos[hit]] == flat[hit]
         text = np.where(hit, pos + 3, 1).astype("<u4").tobytes().decode("utf-32-le")
-        n, start, theta = self.n, 0, self.theta
-        for uid, m in zip(ids.tolist(), lens.tolist()):
-            unit = text[start:start + m]
-            start += m
-            longer = max(n, m)
-            cutoff = math.floor((100 - theta) * longer / 100 + EPS)
-            d = Levenshtein.distance(self.qstr, unit, score_cutoff=cutoff)
-            if d > cutoff:
-                continue
-            entry = (plain_score(d, n, m), -uid)
+        ends = np.cumsum(lens).tolist()
+        units = [text[a:b] for a, b in zip([0] + ends[:-1], ends)]
+        dist = cdist([self.qstr], units, scorer=Levenshtein.distance, dtype=np.int32)[0]
+        longer = np.maximum(self.n, lens)
+        scores = 100.0 * (longer - dist) / longer  # plain_score, vectorised (same float operations)
+        keep = scores + EPS >= self.theta
+        for score, uid in zip(scores[keep].tolist(), ids[keep].tolist()):
+            entry = (score, -uid)
             if len(self.heap) < self.top:
-                heapq.heappush(self.heap, entry)
+                if score + EPS >= self.min:
+                    heapq.heappush(self.heap, entry)
             elif entry > self.heap[0]:
                 heapq.heapreplace(self.heap, entry)
-            else:
-                continue
-            theta = self.theta

@@ -10,8 +10,8 @@ Hostile input is refused: a DOCTYPE that declares entities (entity bombs,
 external entities) is an error, external DTDs are never fetched and entities
 never expanded.
 
-:class:`TMXWriter` writes TMX 1.4b (valid against the DTD) with lxml
-``xmlfile``, one ``tu`` at a time: the seven header attributes, ``tuid``,
+:class:`TMXWriter` writes TMX 1.4b (valid against the DTD), one ``tu`` at
+a time: the seven header attributes, ``tuid``,
 ``creationdate``/``changedate`` as ``YYYYMMDDThhmmssZ``, the unit's kind,
 alignment score and provenance as ``<prop type="x-...">``, NFC text, and
 stored inline markup written back unchanged.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -69,6 +70,7 @@ def _iso(stamp: str | None) -> str | None:
     return "{}-{}-{}T{}:{}:{}Z".format(*m.groups()) if m else None
 
 
+@lru_cache(maxsize=4096)
 def _tmx_date(stamp: str | None) -> str | None:
     """``2024-01-31T23:59:59Z`` -> ``20240131T235959Z``."""
     m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z", stamp or "")
@@ -219,6 +221,9 @@ def _tool_version() -> str:
 class TMXWriter:
     """Streaming TMX 1.4b writer; use as a context manager and call :meth:`write`.
 
+    Each ``tu`` is formatted as text and written through a buffered file (no
+    element tree is built), so memory stays constant.
+
     Parameters:
         path: the file to write (replaced when complete).
         srclang: ``en`` or ``vi``, the source language written first in every ``tu``.
@@ -233,63 +238,51 @@ class TMXWriter:
 
     def __enter__(self):
         self._tmp = self.path.with_name(self.path.name + ".part")
-        self._fh = open(self._tmp, "wb")
-        self._xf = etree.xmlfile(self._fh, encoding="UTF-8")
-        self._stack = [self._xf]
-        xf = self._xf.__enter__()
-        xf.write_declaration()
-        xf.write_doctype('<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
-        self._enter(xf.element("tmx", version="1.4"))
-        header = etree.Element("header", {
-            "creationtool": "songngu", "creationtoolversion": _tool_version(), "segtype": "sentence",
-            "o-tmf": "songngu", "adminlang": "en", "srclang": self.srclang, "datatype": "plaintext",
-        })
-        xf.write("\n", header, "\n")
-        self._enter(xf.element("body"))
-        xf.write("\n")
-        self.xf = xf
+        self._fh = open(self._tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        header = {"creationtool": "songngu", "creationtoolversion": _tool_version(), "segtype": "sentence",
+                  "o-tmf": "songngu", "adminlang": "en", "srclang": self.srclang, "datatype": "plaintext"}
+        attrs = "".join(f' {k}="{_attr(v)}"' for k, v in header.items())
+        self._fh.write("<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE tmx SYSTEM \"tmx14.dtd\">\n"
+                       f'<tmx version="1.4">\n<header{attrs}/>\n<body>\n')
         return self
-
-    def _enter(self, ctx):
-        ctx.__enter__()
-        self._stack.append(ctx)
 
     def write(self, unit: Unit) -> None:
         """Write one unit as a ``tu``."""
-        attrs = {}
+        out = ["<tu"]
         if unit.id is not None:
-            attrs["tuid"] = str(unit.id)
+            out.append(f' tuid="{unit.id}"')
         for name, stamp in (("creationdate", unit.created), ("changedate", unit.changed)):
-            if _tmx_date(stamp):
-                attrs[name] = _tmx_date(stamp)
-        tu = etree.Element("tu", attrs)
-        for kind, value in [("x-kind", unit.kind), ("x-score", None if unit.score is None else repr(unit.score)),
-                            *(("x-provenance", json.dumps(p, ensure_ascii=False, sort_keys=True))
-                              for p in unit.provenance)]:
-            if value is not None:
-                etree.SubElement(tu, "prop", type=kind).text = _clean(value)
+            stamp = _tmx_date(stamp)
+            if stamp:
+                out.append(f' {name}="{stamp}"')
+        out.append(">")
+        props = [("x-kind", unit.kind)]
+        if unit.score is not None:
+            props.append(("x-score", repr(unit.score)))
+        props += [("x-provenance", json.dumps(p, ensure_ascii=False, sort_keys=True)) for p in unit.provenance]
         for kind, value in sorted(unit.props.items()):
-            for item in value if isinstance(value, list) else [value]:
-                if kind == "note":
-                    etree.SubElement(tu, "note").text = _clean(str(item))
-                else:
-                    etree.SubElement(tu, "prop", type=kind).text = _clean(str(item))
-        other = "vi" if self.srclang == "en" else "en"
-        for lang in (self.srclang, other):
-            tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
+            props += [(kind, str(item)) for item in (value if isinstance(value, list) else [value])]
+        for kind, value in props:
+            if kind == "note":
+                out.append(f"<note>{_text(value)}</note>")
+            else:
+                out.append(f'<prop type="{_attr(kind)}">{_text(value)}</prop>')
+        for lang in (self.srclang, "vi" if self.srclang == "en" else "en"):
             markup = unit.vi_markup if lang == "vi" else unit.en_markup
             if markup:
-                seg = etree.fromstring(f"<seg>{markup}</seg>")
-                tuv.append(seg)
+                etree.fromstring(f"<seg>{markup}</seg>")  # stored markup must be well-formed: fail, not corrupt
+                seg = _clean(markup)
             else:
-                etree.SubElement(tuv, "seg").text = _clean(unit.text(lang))
-        self.xf.write(tu, "\n")
+                seg = _text(unit.text(lang))
+            out.append(f'<tuv xml:lang="{lang}"><seg>{seg}</seg></tuv>')
+        out.append("</tu>\n")
+        self._fh.write("".join(out))
         self.count += 1
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            for ctx in reversed(self._stack):
-                ctx.__exit__(exc_type, exc, tb)
+            if exc_type is None:
+                self._fh.write("</body>\n</tmx>\n")
         finally:
             self._fh.close()
         if exc_type is None:
@@ -301,7 +294,19 @@ class TMXWriter:
 
 def _clean(text: str) -> str:
     """NFC, without the control characters XML cannot carry."""
-    return _NOT_XML.sub("", unicodedata.normalize("NFC", text))
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _NOT_XML.sub("", text)
+
+
+def _text(text: str) -> str:
+    """*text* cleaned (:func:`_clean`) and escaped for element content."""
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    """*text* escaped for a double-quoted attribute."""
+    return _text(text).replace('"', "&quot;")
 
 
 def import_tmx(store, paths, progress=None, batch: int = 1000) -> dict:

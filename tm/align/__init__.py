@@ -90,15 +90,14 @@ def _looks_parallel(vi_side, en_side, path) -> tuple[bool, str]:
 
 
 def _scored_beads(path, cost) -> list[Bead]:
+    """Beads with their score: the logistic of how much cheaper the pair is than leaving
+    its sentences unpaired."""
+    costs, apart = cost.beads(path)
+    gain = np.clip(apart - costs, -50.0, 50.0)
     beads = []
-    for di, dj, i, j in path:
-        vi_ix, en_ix = list(range(i - di, i)), list(range(j - dj, j))
-        score = 0.0
-        if di and dj:
-            apart = sum(cost.bead(1, 0, a + 1, j) for a in vi_ix) + sum(cost.bead(0, 1, i, b + 1) for b in en_ix)
-            gain = apart - cost.bead(di, dj, i, j)
-            score = 1.0 / (1.0 + math.exp(-max(min(gain, 50.0), -50.0)))
-        beads.append(Bead(vi_ix, en_ix, round(score, 4)))
+    for (di, dj, i, j), g in zip(path, gain.tolist()):
+        score = 1.0 / (1.0 + math.exp(-g)) if di and dj else 0.0
+        beads.append(Bead(list(range(i - di, i)), list(range(j - dj, j)), round(score, 4)))
     return beads
 
 

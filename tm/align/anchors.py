@@ -73,7 +73,10 @@ def _names(text: str) -> set:
 
     for m in _WORD.finditer(text):
         tok = m.group()
-        if any(c.isdigit() for c in tok):
+        if tok[0].islower() and tok.isalpha():  # the common case: a plain lower-case word
+            if run:
+                flush()
+        elif any(c.isdigit() for c in tok):
             flush()
             if not tok.replace(".", "").replace(",", "").isdigit():
                 out.add(fold(tok))

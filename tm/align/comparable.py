@@ -18,7 +18,6 @@ import math
 import numpy as np
 
 from tm.align.anchors import sentence_anchors
-from tm.align.lexicon import tokenize
 
 MIN_SCORE = 1.5
 MIN_MARGIN = 1.5
@@ -60,8 +59,8 @@ def score_matrix(vi_texts, en_texts, matcher=None, lexicon=None) -> np.ndarray:
             got += sum(w * max(idf[k] for k in keys & kv[i]) for keys, w in fe if keys & kv[i])
             s[i, j] = got / 2
     if lexicon is not None:
-        wv = [lexicon.weights([t for t in tokenize(x) if lexicon.known(t, "vi")], "vi") for x in vi_texts]
-        we = [lexicon.weights([t for t in tokenize(x) if lexicon.known(t, "en")], "en") for x in en_texts]
+        wv = [lexicon.weights([t for t in lexicon.tokenize(x) if lexicon.known(t, "vi")], "vi") for x in vi_texts]
+        we = [lexicon.weights([t for t in lexicon.tokenize(x) if lexicon.known(t, "en")], "en") for x in en_texts]
         tv = [lexicon.translations(w, "vi") for w in wv]
         te = [lexicon.translations(w, "en") for w in we]
         for i in range(len(wv)):

@@ -3,28 +3,36 @@
 IBM Model 1 (Brown et al. 1993) in both directions, trained with EM over the
 (Vietnamese, English) pairs given, vectorised with numpy. Vietnamese is tokenised
 into syllables, English into words, both lower case after
-:func:`corpus.normalize.match_key`. A link ``v <-> e`` is kept when ``t(e|v)`` or
+NFC and tone-mark canonicalisation. A link ``v <-> e`` is kept when ``t(e|v)`` or
 ``t(v|e)`` reaches ``threshold``; tokens weigh their inverse document frequency.
 Nothing is shipped: the model lives in memory for one run.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
+import unicodedata
 from collections import Counter
 
 import numpy as np
 
-from corpus.normalize import match_key
+from corpus.normalize import canonical_tones
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")
 COMMON = 30
 MIN_IDF = math.log(COMMON)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _canon(word: str) -> str:
+    return canonical_tones(word)
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-case word (en) or syllable (vi) tokens of *text*, digits kept apart."""
-    return _TOKEN.findall(match_key(text))
+    """Lower-case word (en) or syllable (vi) tokens of *text* after NFC and tone-mark
+    canonicalisation (as :func:`corpus.normalize.match_key`), digits kept apart."""
+    return [_canon(w) for w in _TOKEN.findall(unicodedata.normalize("NFC", text).lower())]
 
 
 def _ibm1(pairs, iterations, threshold):

@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from corpus.errors import InputError, SongnguError
-from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, match_key, tone_style
-from tm.qa.garbled import find_garbled, finder_for
+from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, match_key,
+                              tone_style)
+from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
 from tm.qa.pairing import Pairing, Segment, pair
 
 __all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker", "check_texts",
@@ -51,6 +53,12 @@ _IDENTICAL_MIN_WORDS = 3
 # "aid" may be "hỗ trợ"): their absence is a warning, a missing name an error.
 _CONTEXTUAL_TYPES = {"office", "phrase"}
 _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
+_SYLLABLE = re.compile(r"\w+")
+# A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
+_GARBLE_MIN_HITS = 3
+# English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
+_WEEKDAYS = {"monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7}
+_WEEKDAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_WEEKDAYS) + r")s?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -190,6 +198,42 @@ def _overlaps(a_start, a_end, spans) -> bool:
     return any(a_start < e and s < a_end for s, e in spans)
 
 
+def _outside(matches, quantities) -> list:
+    """*matches* not inside an amount of money: the ``US`` of ``US$10.7 million`` is no term."""
+    money = [(q.start, q.end) for q in quantities if q.kind == "currency"]
+    return [m for m in matches if not _overlaps(m.start, m.end, money)] if money else matches
+
+
+@lru_cache(maxsize=65536)
+def _form_syllables(form: str) -> tuple:
+    """``(syllable, count)`` of a glossary form, empty when it is too short to be garbled."""
+    need = Counter(_SYLLABLE.findall(match_key(form)))
+    return tuple(need.items()) if sum(need.values()) >= MIN_SYLLABLES else ()
+
+
+def _may_garble(form: str, sylls: Counter) -> bool:
+    """Whether enough syllables of *form* occur in a text (syllable counts *sylls*) to garble it."""
+    return sum(min(n, sylls[s]) for s, n in _form_syllables(form)) >= _GARBLE_MIN_HITS
+
+
+def _foreign_place_names(text: str, dl: str, sl: str, good) -> list:
+    """Admitted Vietnamese forms of a place that are its English name (``Pyongyang``).
+
+    Vietnamese has its own names for foreign places (``Bình Nhưỡng``): the
+    English one left in a Vietnamese text is worth a warning even when the
+    glossary admits it. Romanised personal names (``Kim Yong-nam``) are not.
+    """
+    if dl != "vi" or not text:
+        return []
+    out = []
+    for m in good:
+        if m.status != "admitted" or m.entry.type != "place" or has_vietnamese_diacritics(m.text):
+            continue
+        if match_key(m.text) in _target_keys(m.entry, sl) and not _glossed(text, m, good):
+            out.append(m)
+    return out
+
+
 class Checker:
     """Runs every check of a draft against one glossary.
 
@@ -204,6 +248,7 @@ class Checker:
 
             matcher = Matcher(list(entries or []))
         self.matcher = matcher
+        self._by_id = None
 
     def check(self, draft: str, source: str | None = None, *, src_lang: str | None = None,
               draft_name: str = "draft", source_name: str = "source") -> Report:
@@ -226,13 +271,15 @@ class Checker:
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
         """Check already paired segments (see :func:`tm.qa.pairing.pair`)."""
         findings, stats, renderings, terms = [], [], [], []
-        for seg in pairing.segments:
-            seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang)
+        keys = [(match_key(s.source), match_key(s.draft)) if s.source else None for s in pairing.segments]
+        for seg, seg_keys in zip(pairing.segments, keys):
+            seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang,
+                                                                               seg_keys)
             findings += seg_findings
             stats.append(seg_stats)
             renderings += seg_renderings
             terms += [(seg.number, m) for m in seg_terms]
-        findings += _inconsistent_segments(pairing.segments)
+        findings += _inconsistent_segments(pairing.segments, keys)
         findings += _inconsistent_terms(renderings)
         if pairing.method == "none":
             findings += _confused_terms(terms, draft_lang)
@@ -244,14 +291,19 @@ class Checker:
 
     # -- one segment ---------------------------------------------------------------------------
 
-    def _segment(self, seg: Segment, dl: str, sl: str):
+    def _segment(self, seg: Segment, dl: str, sl: str, keys=None):
+        """Findings, stats, term renderings and draft term matches of one segment;
+        *keys*: the match keys ``(source, draft)`` of a segment with a source."""
+        from corpus.quantities import extract
+
         stats = SegmentStats()
         out: list[Finding] = []
         text = seg.draft
         if seg.source and not text.strip():
             out.append(Finding("omitted", "warning", seg.number, 0, 0, "", None,
                                f"no translation of the source sentence: {_clip(seg.source)}"))
-        draft_matches = _terms(self.matcher, text, dl) if text else []
+        dft_q = extract(text, dl) if text else []
+        draft_matches = _outside(_terms(self.matcher, text, dl), dft_q) if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
         taken = [(m.start, m.end) for m in draft_matches]
         stats.terms_seen = len(draft_matches)
@@ -266,7 +318,7 @@ class Checker:
                 out.append(Finding("term-deprecated", "error", seg.number, m.start, m.end, m.text,
                                    preferred, f"deprecated form of “{preferred}”" +
                                    (f" ({reason})" if reason else "")))
-        for m in self._foreign(text, dl, sl, good):
+        for m in self._foreign(text, dl, sl, good, dft_q):
             stats.terms_untranslated += 1
             rendered[m.entry.id] += 1
             taken.append((m.start, m.end))
@@ -274,24 +326,54 @@ class Checker:
             out.append(Finding("term-untranslated", "error", seg.number, m.start, m.end, m.text,
                                preferred, f"{_LANG_NAME[sl]} form of “{preferred}” left in the "
                                f"{_LANG_NAME[dl]} text"))
+        for m in _foreign_place_names(text, dl, sl, good):
+            stats.terms_untranslated += 1
+            preferred = m.entry.preferred(dl)
+            out.append(Finding("term-untranslated", "warning", seg.number, m.start, m.end, m.text,
+                               preferred, f"{_LANG_NAME[sl]} name of “{preferred}”: the glossary admits "
+                               f"it, but {_LANG_NAME[dl]} texts should write “{preferred}”"))
         renderings = []
         if seg.source:
-            src_matches = [m for m in _terms(self.matcher, seg.source, sl) if not _generic_use(m)]
+            src_q = extract(seg.source, sl)
+            src_matches = [m for m in _outside(_terms(self.matcher, seg.source, sl), src_q)
+                           if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
-            finder = finder_for(self.matcher, dl) if text else None
-            for eid, n in expected.items():
-                if finder is not None and rendered[eid] < n:
-                    garbled = finder.find(text, draft_matches, only=eid)
-                    out += self._garbled(seg, garbled, taken, rendered, stats, dl)
+            if text:
+                out += self._garbled(seg, self._garbled_expected(text, draft_matches, expected, rendered, dl),
+                                     taken, rendered, stats, dl)
             out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
             renderings = _renderings(seg, src_matches, good)
-            out += _quantities(seg, sl, dl, stats)
-            out += _untranslated_segment(seg, sl, dl)
+            out += _quantities(seg, sl, dl, stats, src_q, dft_q)
+            out += _untranslated_segment(seg, sl, keys)
         elif text:
             out += self._garbled(seg, find_garbled(text, self.matcher, dl, matches=draft_matches),
                                  taken, rendered, stats, dl)
             out += _foreign_segment(seg, sl, dl)
         return out, stats, renderings, draft_matches
+
+    def _garbled_expected(self, text, draft_matches, expected, rendered, dl) -> list:
+        """Garbled spans of the source's terms that the draft does not render often enough.
+
+        The finder is asked only about entries with a form of which enough syllables
+        occur in *text* (every garbled span holds at least three of them).
+        """
+        wanted = [eid for eid, n in expected.items() if rendered[eid] < n]
+        sylls = None
+        finder = finder_for(self.matcher, dl) if wanted else None
+        found = []
+        for eid in wanted:
+            forms = [form for form, _ in self._entry(eid).forms(dl) if _form_syllables(form)]
+            if not forms:
+                continue
+            sylls = sylls or Counter(_SYLLABLE.findall(match_key(text)))
+            if any(_may_garble(form, sylls) for form in forms):
+                found += finder.find(text, draft_matches, only=eid)
+        return sorted(found, key=lambda g: g.start)
+
+    def _entry(self, eid: str):
+        if self._by_id is None:
+            self._by_id = {e.id: e for e in self.matcher.entries}
+        return self._by_id[eid]
 
     @staticmethod
     def _garbled(seg, garbled, taken, rendered, stats, dl) -> list[Finding]:
@@ -307,13 +389,14 @@ class Checker:
                                f"looks like a garbled “{preferred}”" + _garble_detail(g)))
         return out
 
-    def _foreign(self, text: str, dl: str, sl: str, good) -> list:
-        """Source-language term forms in the draft that are not also target forms."""
+    def _foreign(self, text: str, dl: str, sl: str, good, quantities) -> list:
+        """Source-language term forms in the draft that are not also target forms
+        (*quantities*: the draft's, whose amounts of money hold no term)."""
         if not text:
             return []
         spans = [(m.start, m.end) for m in good]
         out = []
-        for m in _terms(self.matcher, text, sl):
+        for m in _outside(_terms(self.matcher, text, sl), quantities):
             if _overlaps(m.start, m.end, spans) or match_key(m.text) in _target_keys(m.entry, dl):
                 continue
             if _glossed(text, m, good):
@@ -462,14 +545,17 @@ def _confused_terms(terms, lang) -> list[Finding]:
     return out
 
 
-def _inconsistent_segments(segments) -> list[Finding]:
-    """A repeated source segment translated differently from its first translation."""
+def _inconsistent_segments(segments, keys) -> list[Finding]:
+    """A repeated source segment translated differently from its first translation.
+
+    *keys*: ``(source key, draft key)`` of each segment with a source, else None.
+    """
     first = {}
     out = []
-    for seg in segments:
+    for seg, seg_keys in zip(segments, keys):
         if not seg.source or not seg.draft.strip() or len(_WORD.findall(seg.source)) < _IDENTICAL_MIN_WORDS:
             continue
-        skey, dkey = match_key(seg.source), match_key(seg.draft)
+        skey, dkey = seg_keys
         if skey not in first:
             first[skey] = (seg, dkey)
             continue
@@ -481,14 +567,15 @@ def _inconsistent_segments(segments) -> list[Finding]:
     return out
 
 
-def _untranslated_segment(seg, sl, dl) -> list[Finding]:
+def _untranslated_segment(seg, sl, keys) -> list[Finding]:
+    """The draft identical to its source (*keys*: their match keys) or in the source language."""
     from corpus.langid import detect
 
     draft = seg.draft
     words = len(_WORD.findall(draft))
     if not words:
         return []
-    if match_key(draft) == match_key(seg.source):
+    if keys[0] == keys[1]:
         sev = "error" if words >= _IDENTICAL_MIN_WORDS else "info"
         return [Finding("untranslated", sev, seg.number, 0, len(draft), draft, None,
                         "the draft segment is identical to its source")]
@@ -521,25 +608,43 @@ def _unit_dropped(a, b) -> bool:
 
 
 def _lone_one(q) -> bool:
-    """``1``: English writes it ``a``/``an``/``one`` and Vietnamese ``một``, which are not extracted."""
-    return q.kind == "number" and not q.ordinal and q.value == 1
+    """``1``, ``first``: English writes one as ``a``/``an``/``one``, first as ``đầu tiên``,
+    ``trước tiên``, ``lần đầu``, which are not all extracted: such a 1 alone proves nothing."""
+    return q.kind == "number" and q.value == 1
 
 
-def _quantities(seg, sl, dl, stats) -> list[Finding]:
+def _decade(a, b) -> bool:
+    """``1990s`` = ``những năm 90`` / ``thập niên 90``: a decade written by its last two digits."""
+    for d, n in ((a, b), (b, a)):
+        if d.kind == "date" and n.kind == "number" and not n.ordinal and d.text.rstrip().endswith("s"):
+            year = getattr(d.value, "year", None)
+            if year and year % 10 == 0 and n.value == year % 100:
+                return True
+    return False
+
+
+def _weekday(q, lang: str, other_text: str, other_lang: str) -> bool:
+    """``thứ 6`` (a Vietnamese ordinal) naming a weekday the other text names (``Friday``)."""
+    if lang != "vi" or other_lang != "en" or q.kind != "number" or not q.ordinal:
+        return False
+    if not match_key(q.text).startswith("thứ"):
+        return False
+    return any(_WEEKDAYS[w.group(1).lower()] == q.value for w in _WEEKDAY_WORD.finditer(other_text))
+
+
+def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
     """Numbers, dates and amounts compared by value (``10,7`` = ``10.7``).
 
     A mismatch is an error when written in digits, a warning when a number word
     is involved (translators render ``two of them`` as ``cả hai`` and the like)
-    or when only the currency is missing on one side.
+    or when only the currency is missing on one side. *src*, *dft*: the
+    quantities (:func:`corpus.quantities.extract`) of the source and draft segments.
     """
-    from corpus.quantities import extract
-
-    src = extract(seg.source, sl)
-    dft = extract(seg.draft, dl) if seg.draft else []
     stats.quantities_expected = len(src)
     left_src, left_dft, out = list(src), [], []
     for q in dft:
-        hit = next((s for s in left_src if s.same(q)), None)
+        hit = next((s for s in left_src if s.same(q)), None) or next(
+            (s for s in left_src if _decade(s, q)), None)
         if hit is None:
             left_dft.append(q)
         else:
@@ -552,6 +657,8 @@ def _quantities(seg, sl, dl, stats) -> list[Finding]:
             out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
                                f"the amount matches “{hit.text}” of the source but one side names no currency",
                                (hit.start, hit.end)))
+    left_dft = [q for q in left_dft if not _weekday(q, dl, seg.source, sl)]
+    left_src = [s for s in left_src if not _weekday(s, sl, seg.draft, dl)]
     stats.quantities_matched = len(src) - len(left_src)
     for q in left_dft:
         if _lone_one(q):

@@ -3,24 +3,28 @@
 Rules (stable names, see :data:`RULES`), each edit with a confidence in 0..1:
 
 - ``term-deprecated``: a deprecated form -> the entry's closest correct form
-  (``Bắc Triều Tiên`` -> ``Triều Tiên``); a place or person named inside the
-  deprecated form and not in the replacement is kept after it.
+  (``Hội đồng Quản trị`` -> ``Chính vụ viện``, ``Nam Triều Tiên`` -> ``Hàn Quốc``);
+  a place or person named inside the deprecated form and not in the replacement
+  is kept after it.
 - ``term-untranslated``: a source-language form (``Nong Duc Manh``) or a
   target form written without its diacritics (``Truong Tan Sang``) -> the
   target form.
-- ``term-garbled``: a span that garbles a term (:mod:`tm.qa.garbled`) -> the term.
+- ``term-garbled``: a span that garbles a term (:mod:`tm.qa.garbled`) -> the term
+  (a place or person name the span wraps around is kept after it).
 - ``term-source`` (with a source): a source term whose target form is missing
   from the draft segment -> the draft span that renders it is replaced.
 - ``entity-confusion``: a form of an entity the glossary records as confused
   with another (``Hàn Quốc`` for the DPRK): applied when the source says so,
   or without a source when the document names the other entity at least three
   times as often, at least three times, and the suspect form at most twice
-  and never beside a direct mention of the other entity; otherwise a suggestion
+  and never within four words of a mention of the other entity; otherwise a suggestion
   (when the other entity is the more frequent one) or nothing.
 - conventions (Vietnamese drafts, :mod:`tm.qa.conventions`): ``currency-usd``,
   ``month-digits``, ``day-range``, ``date-zero``, ``tone-style``.
 - ``number-mismatch`` (with a source): a number that differs from the source;
-  a suggestion unless ``fix_numbers``.
+  a suggestion unless ``fix_numbers`` and the fix is clear (one number off in
+  the segment, one candidate in the source, no unit or scale word after either:
+  ``8 inches`` may rightly be ``20 cm``).
 
 Safety: only edited spans change; an edit never crosses a line; edits below
 ``min_confidence`` are returned as suggestions and not applied; correcting the
@@ -65,11 +69,13 @@ _PRIORITY = {"term-deprecated": 0, "term-untranslated": 1, "term-garbled": 2, "e
              "term-source": 4, "number-mismatch": 5}
 _TOKEN = re.compile(r"\w+")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|^\W*)$")
+_SPACES = re.compile(r"\s+")
 _ACRONYM = re.compile(r"[A-Z0-9]{2,6}\Z")
 # Entity confusions: how much more often the document must name the right entity.
 _CONFUSION_RATIO = 3
 _CONFUSION_MIN = 3
 _CONFUSION_MAX_SUSPECT = 2
+_NEAR_WORDS = 4  # "beside": at most this many words between the two mentions
 # A source whose segment lacks the term (it may be worded otherwise) lowers a term edit's confidence.
 _NO_SOURCE_SUPPORT = 0.9
 
@@ -278,10 +284,11 @@ class Corrector:
                 conf = g.confidence
                 if src_ids is not None:
                     conf = min(0.98, conf + 0.15) if src_ids[g.entry.id] else conf * _NO_SOURCE_SUPPORT
-                after = self._render(doc, g.form, text, g.start)
+                after = " ".join((self._render(doc, g.form, text, g.start),) + g.kept)
                 cands.append(_Cand(g.start, g.end, after, "term-garbled", conf,
                                    f"garbled {g.form!r}" + (f"; dropped {' '.join(g.extra)!r}" if g.extra else "")
-                                   + (f"; was missing {' '.join(g.missing)!r}" if g.missing else ""),
+                                   + (f"; was missing {' '.join(g.missing)!r}" if g.missing else "")
+                                   + (f"; kept {g.kept[0]!r} after it" if g.kept else ""),
                                    g.entry.id))
                 taken.append((g.start, g.end))
         cands += self._confusions(doc, text, good, src_ids, source)
@@ -364,7 +371,6 @@ class Corrector:
 
     def _confusions(self, doc, text, good, src_ids, source) -> list[_Cand]:
         out = []
-        here = Counter(m.entry.id for m in good)
         for m in good:
             for right in self._confusers.get(m.entry.id, ()):
                 if src_ids is not None:
@@ -375,8 +381,9 @@ class Corrector:
                     n_right, n_wrong = doc.mentions[right.id], doc.mentions[m.entry.id]
                     if n_right <= n_wrong:
                         continue  # nothing suggests a confusion
+                    beside = any(o.entry.id == right.id and _near(text, m, o) for o in good)
                     supported = (n_right >= _CONFUSION_MIN and n_right >= _CONFUSION_RATIO * n_wrong
-                                 and n_wrong <= _CONFUSION_MAX_SUSPECT and not here[right.id])
+                                 and n_wrong <= _CONFUSION_MAX_SUSPECT and not beside)
                     conf = 0.85 if supported else 0.4
                     why = (f"the document names {right.preferred(doc.lang)!r} {_times(n_right)} and "
                            f"{m.entry.preferred(doc.lang)!r} {_times(n_wrong)}")
@@ -400,7 +407,7 @@ class Corrector:
             best = None
             for g in finder.find(text, None, matcher=self.matcher, min_confidence=0.3, only=entry_id):
                 if not _overlaps(g.start, g.end, taken) and (best is None or g.confidence > best[0]):
-                    best = (min(0.95, g.confidence + 0.2), g.start, g.end, g.form)
+                    best = (min(0.95, g.confidence + 0.2), g.start, g.end, " ".join((g.form,) + g.kept))
             if best is None:
                 best = _fuzzy_span(text, entry, doc.lang, taken)
             if best is None:
@@ -411,6 +418,13 @@ class Corrector:
                              entry_id))
             taken.append((start, end))
         return out
+
+
+def _near(text: str, a, b) -> bool:
+    """True when at most :data:`_NEAR_WORDS` words stand between matches *a* and *b*
+    (``Triều Tiên và Hàn Quốc``: a contrast, not a confusion)."""
+    gap = text[min(a.end, b.end):max(a.start, b.start)]
+    return len(_TOKEN.findall(gap)) <= _NEAR_WORDS
 
 
 def _times(n: int) -> str:
@@ -437,8 +451,9 @@ def _same_case_shape(text: str, form: str) -> bool:
 def _fuzzy_span(text, entry, lang, taken):
     """The token window of *text* most like one of *entry*'s forms: ``(conf, start, end, form)``.
 
-    A window has as many words as the form or one more, shares all but one of its
-    syllables and is at least 85% alike character by character (``Kim II- Sung``)."""
+    A window has as many words as the form or one more (or one fewer), shares all but one of its
+    syllables or is the form with a space lost (``BắcTriều Tiên``), and is at least 85% alike
+    character by character (``Kim II- Sung``)."""
     from rapidfuzz import fuzz
 
     k = key(text)
@@ -450,14 +465,15 @@ def _fuzzy_span(text, entry, lang, taken):
         n = sum(fsyl.values())
         if n < 2:
             continue
-        for size in (n, n + 1):
+        for size in (n - 1, n, n + 1):
             for i in range(0, len(toks) - size + 1):
                 ks, ke = toks[i][0], toks[i + size - 1][1]
                 start, end = k.span(ks, ke)
                 if _overlaps(start, end, taken):
                     continue
                 window = k.text[ks:ke]
-                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1:
+                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 \
+                        and _SPACES.sub("", window) != _SPACES.sub("", fk):
                     continue
                 ratio = fuzz.ratio(window, fk)
                 if ratio >= 85 and (best is None or ratio > best[0]):
@@ -489,7 +505,10 @@ def _numbers(text, source, lang, source_lang, fix_numbers) -> list[_Cand]:
         if fix and lang == "vi":
             for f in reversed(conventions.currency_fixes(fix)):
                 fix = fix[:f.start] + f.after + fix[f.end:]
-        clear = fix is not None and len(partner) == 1 and len(odd) == 1
+        # A measurement may be converted (8 inches = 20 cm) and a scale word missed: never clear.
+        clear = (fix is not None and len(partner) == 1 and len(odd) == 1
+                 and not (q.kind == "number" and (_UNIT_AFTER.match(text, q.end)
+                                                  or _UNIT_AFTER.match(source, partner[0].end))))
         conf = 0.9 if fix_numbers and clear else 0.3
         msg = (f"{q.text!r} is not in the source" if not partner else
                f"{q.text!r} in the draft, {partner[0].text!r} in the source")
@@ -497,6 +516,11 @@ def _numbers(text, source, lang, source_lang, fix_numbers) -> list[_Cand]:
     return out
 
 
+_UNIT_AFTER = re.compile(
+    r"[\s-]*(?:cm|mm|km|m|kg|g|ha|mét|kilomet|kilômét|ki-lô-mét|ki-lô-gam|kilogam|gam|tấn|lít|độ|dặm|mẫu|°"
+    r"|inch(?:es)?|feet|foot|ft|miles?|pounds?|lbs?|degrees?|gallons?|acres?|yards?|ounces?|meters?|metres?"
+    r"|kilomet(?:er|re)s?|hundreds?|thousands?|millions?|billions?|nghìn|ngàn|trăm|triệu|tỷ|tỉ)(?!\w)",
+    re.IGNORECASE)
 _SCALES = {"nghìn": 10 ** 3, "ngàn": 10 ** 3, "triệu": 10 ** 6, "tỷ": 10 ** 9, "tỉ": 10 ** 9,
            "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
 

@@ -10,8 +10,12 @@ of a few syllables.
 How: every form is indexed under its rarest syllables (enough of them that a
 span missing the allowed number of syllables still holds one), so only forms
 sharing a rare syllable with the text are tried. For each, every window of
-the text that starts and ends on one of its syllables, crosses no punctuation
-and no other glossary term, and is at most half debris is scored:
+the text that starts and ends on one of its syllables (not a surplus repeat),
+crosses no punctuation and no other glossary term except, for a title, body,
+event or treaty, one place or person name (a scrambled title wrapped around its
+country, ``… tối cao CHDCND Triều Tiên hội``: the name is skipped, reported in
+``kept`` and costs a factor 0.95),
+and is at most half debris is scored:
 
 - coverage: share of the form's syllables present (at least all of a
   three-syllable form, n-1 of four to six, 3/4 of longer ones);
@@ -24,7 +28,9 @@ capitalised) is split by a content word: ``Nhà hát khoa học`` (a theatre) is
 a garbled ``nhà khoa học``, while machine-translation debris is mostly
 function words (``của``, ``các``, ``lần``). A window that is already a
 correct form, or a plain in-order piece of one (a shortening, not a
-garbling), is not reported. Two-syllable terms are never reported: a swapped
+garbling), or that holds a correct form of the same entry at least as long
+(``quan hệ hữu nghị truyền thống và hợp tác`` for ``… và hợp tác truyền
+thống``), is not reported. Two-syllable terms are never reported: a swapped
 pair is usually another word (``Nam Việt``).
 """
 from __future__ import annotations
@@ -40,6 +46,10 @@ from corpus.normalize import key
 __all__ = ["Garbled", "GarbledFinder", "find_garbled", "finder_for", "MIN_SYLLABLES", "FUNCTION_WORDS"]
 
 MIN_SYLLABLES = 3
+# Names (the country, the holder) a scrambled title or body may wrap around, kept after it.
+QUALIFIER_TYPES = frozenset({"place", "person"})
+WRAPPING_TYPES = frozenset({"office", "organisation", "event", "treaty"})
+_QUALIFIER_FACTOR = 0.95
 _TOKEN = re.compile(r"\w+")
 # Function words: the usual debris a machine translation leaves inside a term.
 FUNCTION_WORDS = frozenset(key("""
@@ -61,6 +71,8 @@ class Garbled:
         missing: syllables of the form absent from the span (as the glossary writes them).
         extra: words of the span that are not the form's (as the text writes them).
         form: the preferred or admitted form the span was compared with.
+        kept: a place or person name inside the span, between the form's syllables
+            (``… tối cao CHDCND Triều Tiên hội``): the replacement keeps it after the form.
     """
 
     start: int
@@ -71,6 +83,7 @@ class Garbled:
     missing: tuple = ()
     extra: tuple = ()
     form: str = ""
+    kept: tuple = ()
 
 
 def _required(n: int) -> int:
@@ -149,7 +162,7 @@ class GarbledFinder:
         if matches is None:
             matches = matcher.find(text, self.lang) if matcher is not None else []
         breaks = [False] + [not _JOINER.match(text[spans[i - 1][1]:spans[i][0]]) for i in range(1, len(toks))]
-        owner = self._owners(spans, matches)
+        line = _Line(toks, breaks, self._owners(spans, matches))
         candidates = set()
         for t in toks:
             candidates.update(self._anchors.get(t, ()))
@@ -158,20 +171,18 @@ class GarbledFinder:
             form = self.forms[fi]
             if only is not None and form.entry.id != only:
                 continue
-            best = self._best_window(form, toks, spans, breaks, owner, matches)
-            if best is not None and best[0] >= min_confidence:
-                found.append(best + (form,))
+            found += [w + (form,) for w in self._windows(form, line) if w[0] >= min_confidence]
         found.sort(key=lambda g: (-g[0], -(g[2] - g[1])))
         out: list[Garbled] = []
         taken: list[tuple[int, int]] = []
-        for conf, a, b, missing, extra, form in found:
+        for conf, a, b, missing, extra, qualifier, form in found:
             if any(a < y and x < b for x, y in taken):
                 continue
             taken.append((a, b))
             start, end = spans[a][0], spans[b - 1][1]
             out.append(Garbled(start, end, text[start:end], form.entry, round(conf, 3),
                                tuple(missing), tuple(text[spans[i][0]:spans[i][1]] for i in extra),
-                               form.text))
+                               form.text, (qualifier.text,) if qualifier is not None else ()))
         return sorted(out, key=lambda g: g.start)
 
     @staticmethod
@@ -186,34 +197,52 @@ class GarbledFinder:
                 owner[i] = matches[j]
         return owner
 
-    def _best_window(self, form: _Form, toks, spans, breaks, owner, matches):
+    def _windows(self, form: _Form, line: "_Line") -> list[tuple]:
+        """Every scored window of *form* in the line: ``(conf, a, b, missing, extra, qualifier)``."""
         n = len(form.sylls)
         need = _required(n)
-        limit = n + _max_debris(n)
         counts = form.counts
-        # A term of another entry blocks a window unless all its syllables belong to the form.
-        foreign = {id(m) for t, m in zip(toks, owner) if m is not None and t not in counts}
-        blocked = [m is not None and id(m) in foreign for m in owner]
-        hits = [i for i, t in enumerate(toks) if t in counts and not blocked[i]]
-        best = None
+        if sum(min(c, line.counts[syl]) for syl, c in counts.items()) < need:
+            return []
+        limit = n + _max_debris(n)
+        toks, breaks, owner = line.toks, line.breaks, line.owner
+        # A term of another entry blocks a window unless all its syllables belong to the form,
+        # or it is one place or person name inside a title's window (skipped, kept).
+        foreign = {key for key, (_m, sylls) in line.terms.items() if not sylls <= counts.keys()}
+        wraps = form.entry.type in WRAPPING_TYPES
+        hits = sorted(i for syl in counts for i in line.positions.get(syl, ()) if line.term_of(i) not in foreign)
+        out = []
         for x, a in enumerate(hits):
+            skip: set = set()
+            inside: dict = {}
+            prev = a
             for b in hits[x:]:
-                if b - a + 1 > limit:
+                if any(breaks[i] for i in range(prev + 1, b + 1)):
                     break
-                if any(breaks[i] or blocked[i] for i in range(a + 1, b + 1)):
+                for i in range(prev + 1, b):
+                    if line.term_of(i) in foreign:
+                        skip.add(i)
+                        inside[line.term_of(i)] = owner[i]
+                prev = b
+                if inside and (not wraps or len(inside) > 1 or any(
+                        m.entry.type not in QUALIFIER_TYPES or m.entry.id == form.entry.id for m in inside.values())):
                     break
-                scored = self._score(form, toks, a, b + 1, need, owner)
-                if scored is not None and (best is None or scored[0] > best[0]):
-                    best = scored
-        return best
+                if b - a + 1 - len(skip) > limit:
+                    break
+                scored = self._score(form, toks, a, b + 1, need, owner, skip)
+                if scored is not None:
+                    out.append(scored + (next(iter(inside.values()), None),))
+        return out
 
-    def _score(self, form: _Form, toks, a, b, need, owner):
-        window = toks[a:b]
+    def _score(self, form: _Form, toks, a, b, need, owner, skip=frozenset()):
+        window = [t for i, t in enumerate(toks[a:b], a) if i not in skip]
         n = len(form.sylls)
         left = Counter(form.counts)
         order, extra = [], []
         used = set()
-        for i, t in enumerate(window, a):
+        for i, t in enumerate(toks[a:b], a):
+            if i in skip:
+                continue
             if left[t] > 0:
                 left[t] -= 1
                 positions = [p for p, s in enumerate(form.sylls) if s == t and p not in used]
@@ -224,8 +253,8 @@ class GarbledFinder:
             else:
                 extra.append(i)
         covered = len(order)
-        if covered < need or len(extra) * 2 > len(window):
-            return None
+        if covered < need or len(extra) * 2 > len(window) or (extra and extra[-1] == b - 1):
+            return None  # too little of the form, too much debris, or a surplus syllable at the end
         in_order = _lis(order)
         if not extra and in_order == covered:
             return None  # the form itself, or a plain shortening of it
@@ -234,13 +263,40 @@ class GarbledFinder:
         m = owner[a]
         if m is not None and owner[b - 1] is m and all(owner[i] is m for i in range(a, b)):
             return None  # exactly one glossary term (handled as that term)
+        if any(o is not None and o.entry.id == form.entry.id and o.status != "deprecated"
+               and len(_TOKEN.findall(o.form)) >= n for o in owner[a:b]):
+            return None  # the term is already written here in a correct form as long as this one
         cov = covered / n
         debris = len(extra) / len(window)
         conf = cov * cov * (1 - debris / 2) * (0.7 + 0.3 * in_order / covered)
         if in_order == covered and not form.name and any(toks[i] not in FUNCTION_WORDS for i in extra):
             conf *= 0.7
+        if skip:
+            conf *= _QUALIFIER_FACTOR
         missing = [form.written[p] for p in range(n) if p not in used]
         return conf, a, b, missing, extra
+
+
+class _Line:
+    """What every form's search needs about one line: tokens, breaks, the glossary term over each
+    token (``owner``), token counts and positions, and each term's syllables."""
+
+    __slots__ = ("toks", "breaks", "owner", "counts", "positions", "terms")
+
+    def __init__(self, toks, breaks, owner):
+        self.toks, self.breaks, self.owner = toks, breaks, owner
+        self.counts = Counter(toks)
+        self.positions: dict[str, list[int]] = {}
+        self.terms: dict[int, tuple] = {}
+        for i, (t, m) in enumerate(zip(toks, owner)):
+            self.positions.setdefault(t, []).append(i)
+            if m is not None:
+                self.terms.setdefault(id(m), (m, set()))[1].add(t)
+
+    def term_of(self, i: int):
+        """The id of the term over token *i*, or None."""
+        m = self.owner[i]
+        return None if m is None else id(m)
 
 
 def _lis(seq) -> int:
