@@ -221,7 +221,7 @@ def _align_helpers(obj):
 @click.option("--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
               show_default=True, help="A text and its translation, articles on the same events, or guess.")
 @click.option("--min-score", type=float, default=None,
-              help="Drop pairs scoring below this (0-1); comparable default 0.5.")
+              help="Drop pairs scoring below this (0-1); comparable default 0.6.")
 @click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json", "tmx"]), default="text",
               show_default=True, help="Output format.")
 @click.option("--store", "to_store", is_flag=True, help="Also add the pairs to the translation memory.")

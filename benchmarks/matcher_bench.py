@@ -18,7 +18,12 @@ N-grams that begin or end with one of the 100 most frequent tokens are left out
 (longest first, on word boundaries, over the same key) is too slow for 10 MB:
 it runs on the first ``--regex-kb`` KB, the matcher on the same sample too.
 
-Usage: python benchmarks/matcher_bench.py [--terms N] [--mb M] [--regex-kb K] [--repeat R] [--shared DIR]
+When ahocorasick-rs is installed, each run also times the search engines alone
+(pyahocorasick, which the matcher uses, and ahocorasick-rs) on the first
+``--engine-mb`` MB.
+
+Usage: python benchmarks/matcher_bench.py [--terms N] [--mb M] [--regex-kb K] [--repeat R]
+       [--engine-mb E] [--shared DIR]
 """
 from __future__ import annotations
 
@@ -134,7 +139,32 @@ def run(name: str, entries: list[Entry], text: str, lines: list[str], args) -> f
     print(f"  matcher, same sample:  {sample_mb / t_mine:7.2f} MB/s  ({len(mine_found):,} matches, "
           f"median of {args.repeat})")
     print(f"  ratio matcher/regex:   {t_regex / t_mine:7.1f}x  (same sample, same run)")
+    engines(matcher, terms, text[: args.engine_mb * 1_000_000], args.repeat)
     return mb / t_whole
+
+
+def engines(matcher: Matcher, terms: list[str], text: str, repeat: int) -> None:
+    """The search engine alone on the matcher's key of *text*: pyahocorasick (every
+    occurrence, as the matcher uses it) against ahocorasick-rs (leftmost-longest), if installed."""
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        print("  engines: ahocorasick-rs is not installed (pip install ahocorasick-rs to compare)")
+        return
+    from glossary.matcher import _pattern, _separated, _text_key, term_keys
+
+    mb = len(text.encode()) / 1e6
+    automaton, _ = matcher._automaton("vi", False, True)
+    padded = " " + _separated(_text_key(text, False)[0]) + " "
+    words = sorted({_pattern(k)[0] for t in terms for k in term_keys(t)} - {None})
+    # separators doubled, so that non-overlapping matches can share the space between two terms
+    rs = ahocorasick_rs.AhoCorasick([w.replace(" ", "  ") for w in words],
+                                    matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    doubled = padded.replace(" ", "  ")
+    t_py, _ = timed(lambda: sum(1 for _ in automaton.iter(padded)), repeat)
+    t_rs, _ = timed(lambda: rs.find_matches_as_indexes(doubled), repeat)
+    print(f"  engines on {mb:.1f} MB: pyahocorasick {mb / t_py:.1f} MB/s, ahocorasick-rs {mb / t_rs:.1f} MB/s "
+          f"(ratio {t_py / t_rs:.1f}x, medians of {repeat})")
 
 
 def main(argv=None):
@@ -143,6 +173,7 @@ def main(argv=None):
     ap.add_argument("--mb", type=float, default=10.0)
     ap.add_argument("--regex-kb", type=int, default=50, help="text size for the (slow) regex baseline")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--engine-mb", type=int, default=2, help="text size for the engine comparison")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = ap.parse_args(argv)
     if not (args.shared / "data" / "iwslt15-en-vi").is_dir():

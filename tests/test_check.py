@@ -107,8 +107,9 @@ CONVERSIONS = [
 
 @pytest.fixture(scope="module")
 def planted(checker, doc, entries):
-    """The subset with one planted error of each kind; ``(report, plants, pairs)`` where *plants*
-    maps a name to ``(segment, check, span text or None for the whole segment, suggestion)``."""
+    """The subset with one planted error of each kind and correct conversions appended to clean pairs:
+    ``(report, plants, conversion segments)``, *plants* mapping a name to ``(segment, check,
+    span text or None for the whole segment, suggestion)``."""
     pairs = [list(p) for p in doc]
     plants, used = {}, set()
 

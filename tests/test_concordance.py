@@ -116,3 +116,12 @@ def test_cli(cli, memory, db_path):
     assert lines[-1] == "1 units shown; more contain it (--limit)"
     res = cli("concordance", "qqzv")
     assert res.exit_code == 0 and res.output.strip() == "no unit contains: qqzv"
+
+
+def test_a_phrase_never_spans_two_units(store):
+    with store.transaction():  # unit 1 ends with "peace", unit 2 starts with "talks"; both hold both words
+        store.add_units([Unit("Đàm phán về hòa bình", "Talks about peace"),
+                         Unit("Đàm phán bắt đầu vì hòa bình", "Talks began with peace"),
+                         Unit("Hòa đàm", "The peace talks")])
+    hits, more = Concordance(store).search("peace talks", lang="en")
+    assert [h.unit.en for h in hits] == ["The peace talks"] and not more

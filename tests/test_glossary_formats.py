@@ -152,6 +152,8 @@ def test_import_reports_added_updated_conflicting(cli, built, tmp_path):
     assert after["place.pyongyang"]["en_variants"] == ["P'yŏngyang"]
     assert after["place.kaesong"]["vi"] == "Khai Thành"
     assert "place.north-korea" not in after
+    looked_up = json.loads(cli("lookup", "khai thanh", "--format", "json").output)["entries"]
+    assert [(e["en"], e["match"]) for e in looked_up] == [("Kaesong", "folded")]
 
 
 def test_omegat_rows_join_the_entry_of_their_terms(cli, built, tmp_path):

@@ -83,7 +83,7 @@ def build(store: Store, paths=None, *, progress=None) -> BuildReport:
     """
     from glossary.matcher import Matcher
     from glossary.tsv import load_bundled
-    from tm.align import Lexicon, align, pair_documents
+    from tm.align import Lexicon, pair_documents
 
     files = bundled_corpus() if paths is None else expand_paths(paths)
     docs = []
@@ -106,6 +106,10 @@ def build(store: Store, paths=None, *, progress=None) -> BuildReport:
                 store.add_sentences(doc_id, sentences)
             report.documents.append(
                 {"name": doc.name, "lang": doc.lang, "sentences": len(sentences), "new": created})
+            if not sentences:
+                report.warnings.append(f"{doc.name}: empty (no sentences)")
+            elif doc.lang is None:
+                report.warnings.append(f"{doc.name}: language not recognised (neither Vietnamese nor English)")
 
         lexicon = None
         if store.count_units("parallel") + store.count_units("imported") >= MIN_LEXICON_UNITS:

@@ -8,8 +8,9 @@ When the phrase has no Vietnamese diacritics the search ignores diacritics
 still do: tone placement is canonical).
 
 Candidates are the units holding every word of the phrase (an intersection of
-the word index's posting lists, :mod:`tm.index`); each is then checked for the
-words in sequence.
+the word index's posting lists, :mod:`tm.index`), taken in id order; their
+token sequences (from the same index) are then checked for the words in
+sequence.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from tm.index import WORD, TokenIndex, key_tokens
 from tm.match import origin
 
 __all__ = ["Concordance", "Hit", "phrase_spans"]
+
+CHUNK = 4096  # candidate units checked per step
 
 
 @dataclass
@@ -92,28 +95,49 @@ class Concordance:
             wanted.append(ids)
         lists = sorted(([self.index.postings(eid) for eid, _ in ids] for ids in wanted),
                        key=lambda posts: sum(len(p) for p in posts))
-        driver = lists[0][0] if len(lists[0]) == 1 else np.unique(np.concatenate(lists[0]))
-        want = key_tokens(fold(phrase) if folded else match_key(phrase))
+        sets = [np.array(sorted(eid for eid, _ in ids), dtype=np.uint32) for ids in wanted]
+        driver = _union(lists[0], self.index.last_id + 1)
         found = []
-        for start in range(0, len(driver), 2048):  # in id order, until limit + 1 hits
-            chunk = driver[start:start + 2048]
+        for start in range(0, len(driver), CHUNK):  # in id order, until limit + 1 hits
+            chunk = driver[start:start + CHUNK]
             keep = np.ones(len(chunk), dtype=bool)
             for posts in lists[1:]:
                 keep &= np.logical_or.reduce([_member(chunk, p) for p in posts])
-            chunk = chunk[keep].tolist()
-            for sub in range(0, len(chunk), 64):
-                ids = chunk[sub:sub + 64]
-                marks = ",".join("?" * len(ids))
-                rows = self.store.conn.execute(
-                    f"SELECT id, {lang}_key FROM units WHERE id IN ({marks}) ORDER BY id", ids).fetchall()
-                found += [uid for uid, k in rows if _contains(key_tokens(fold(k) if folded else k), want)]
-                if len(found) > limit:
-                    break
+            chunk = chunk[keep]
+            if len(chunk):
+                found += chunk[self._holds(chunk, sets, lang)].tolist()
             if len(found) > limit:
                 break
         units = self.store.get_units(found[:limit])
         hits = [Hit(u, lang, phrase_spans(u.text(lang), phrase, folded)) for u in units]
         return hits, len(found) > limit
+
+
+    def _holds(self, ids, sets, lang):
+        """Which of units *ids* have, on their *lang* side, a token of ``sets[0]`` followed by one of
+        ``sets[1]`` and so on (token-id sequences from the word index, checked with numpy)."""
+        flat, lens = self.index.sequences(lang, ids)
+        ok = np.isin(flat, sets[0])
+        for j in range(1, len(sets)):
+            ok[:-j] &= np.isin(flat[j:], sets[j])
+        unit = np.repeat(np.arange(len(ids)), lens)
+        ok &= np.arange(len(flat)) + len(sets) <= np.cumsum(lens)[unit]  # the phrase ends in the same unit
+        held = np.zeros(len(ids), dtype=bool)
+        held[unit[ok]] = True
+        return held
+
+
+def _union(posts, size):
+    """Sorted ids in any of the sorted posting lists *posts* (ids below *size*)."""
+    if len(posts) == 1:
+        return posts[0]
+    if sum(len(p) for p in posts) * 16 < size:
+        ids = np.sort(np.concatenate(posts))
+        return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+    mark = np.zeros(size, dtype=bool)
+    for p in posts:
+        mark[p] = True
+    return np.flatnonzero(mark)
 
 
 def _member(ids, post):
@@ -122,8 +146,3 @@ def _member(ids, post):
         return np.zeros(len(ids), dtype=bool)
     pos = np.minimum(np.searchsorted(post, ids), len(post) - 1)
     return post[pos] == ids
-
-
-def _contains(words: list, want: list) -> bool:
-    n = len(want)
-    return any(words[j:j + n] == want for j in range(len(words) - n + 1) if words[j] == want[0])

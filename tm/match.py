@@ -199,14 +199,14 @@ class _Search:
                 volume += len(post)
             read += 1
         cands = self.touched(lists, volume, count).astype(np.uint32)
-        cands, counts = self.prune(cands, count[cands].astype(np.int32), read, lens)
+        cands, counts, m = self.prune(cands, count[cands].astype(np.int32), lens[cands], read)
         while read < n and len(cands) > TIGHTEN_MIN:  # tighten the bounds: look the survivors up in the rest
             eid = self.order[read][1]
             read += 1
             if eid is not None:
                 counts = counts + self.member(cands, self.index.postings(eid), len(lens))
-                cands, counts = self.prune(cands, counts, read, lens)
-        self.verify(cands, counts, read, lens)
+                cands, counts, m = self.prune(cands, counts, m, read)
+        self.verify(cands, counts, m, read)
         return [(s, -neg) for s, neg in sorted(self.heap, key=lambda x: (-x[0], -x[1]))]
 
     @staticmethod
@@ -229,26 +229,25 @@ class _Search:
             return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
         return np.flatnonzero(count)
 
-    def prune(self, ids, counts, read, lens):
-        """The candidates (and their counts) that pass the length filter and whose bound reaches theta.
+    def prune(self, ids, counts, m, read):
+        """The candidates, their counts and lengths *m* that pass the length filter and whose bound
+        reaches theta.
 
         The bound ``100 * min(o, m) / max(n, m)`` with ``o = count + (n - read)`` (every unread query
         element assumed present) reaches theta iff ``min(o, m) >= need[m]``, an integer table.
         """
         n, theta = self.n, self.theta
-        m = lens[ids]
         lo = math.ceil(n * theta / 100 - EPS)
         hi = math.floor(100 * n / theta + EPS)
         keep = (m >= lo) & (m <= hi)
         ids, counts, m = ids[keep], counts[keep], m[keep]
         need = np.ceil(theta * np.maximum(n, np.arange(hi + 1)) / 100 - EPS).astype(np.int32)
         keep = np.minimum(counts + (n - read), m) >= need[m]
-        return ids[keep], counts[keep]
+        return ids[keep], counts[keep], m[keep]
 
-    def verify(self, ids, counts, read, lens):
+    def verify(self, ids, counts, m, read):
         """Score exactly, best bound first, the candidates whose bound reaches theta (which rises as
         the top *K* fills up)."""
-        m = lens[ids]
         bound = 100.0 * np.minimum(counts + (self.n - read), m) / np.maximum(self.n, m)
         order = np.argsort(-bound, kind="stable")
         ids, bound = ids[order], bound[order]
@@ -258,6 +257,7 @@ class _Search:
             self._score(ids[start:start + ROUND])
 
     def _score(self, ids):
+        """Score units *ids* exactly (tokens coded in the query's local alphabet) into the top *K*."""
         flat, lens = self.index.sequences(self.lang, ids)
         pos = np.searchsorted(self.known, flat)
         hit = pos < len(self.known)

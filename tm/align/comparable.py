@@ -96,5 +96,5 @@ def mine(vi_texts, en_texts, matcher=None, lexicon=None, min_score=None):
         margin = s[i, j] - rival / 2
         score = max(margin, 0.0) / (max(margin, 0.0) + 1)
         if score >= threshold:
-            out.append((i, j, round(score, 4)))
+            out.append((i, j, round(float(score), 4)))
     return out
