@@ -405,7 +405,7 @@ def match(obj, text, lang, top, min_score, batch, fmt):
     if text is not None:
         _echo_match(matcher.search(text, lang=lang, top=top, min_score=min_score), text, fmt)
         return
-    queries = (click.get_text_stream("stdin").read() if batch == "-" else read_text(batch)).splitlines()
+    queries = (sys.stdin.read() if batch == "-" else read_text(batch)).splitlines()
     for query in (q.strip() for q in queries):
         if query:
             _echo_match(matcher.search(query, lang=lang, top=top, min_score=min_score), query,

@@ -332,3 +332,19 @@ def test_srclang_all_header_and_export_header_validate(store, tmp_path, shared_d
 
 def _escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_comparable_units_stay_comparable_through_export_and_import(cli, tmp_path):
+    """Mined pairs are not translations: re-importing our own export must not promote them."""
+    assert cli("build").exit_code == 0
+    before = json.loads(cli("stats", "--format", "json").output)["units_by_kind"]
+    assert before["comparable"] > 0
+    out = tmp_path / "mine.tmx"
+    assert cli("export", "tmx", "-o", out).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    res = cli("--db", fresh, "import", "tmx", out, db=False)
+    assert res.exit_code == 0, res.output
+    assert json.loads(cli("--db", fresh, "stats", "--format", "json", db=False).output)["units_by_kind"][
+        "comparable"] == before["comparable"]
+    assert cli("import", "tmx", out).exit_code == 0  # merging into the same store changes no kind
+    assert json.loads(cli("stats", "--format", "json").output)["units_by_kind"] == before

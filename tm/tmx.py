@@ -179,17 +179,19 @@ class TMXReader:
         if not text["vi"] or not text["en"]:
             return None
         markup = {lang: _inner_xml(seg) if len(seg) else None for lang, seg in sides.items()}
-        props, score = {}, None
+        props, score, kind = {}, None, "imported"
         for child in tu:
             if not isinstance(child.tag, str):
                 continue
             tag = etree.QName(child).localname
             if tag == "prop":
-                kind = child.get("type", "")
-                if kind == "x-score":
+                ptype = child.get("type", "")
+                if ptype == "x-score":
                     score = _float(child.text)
-                elif not kind.startswith(RESERVED):
-                    props.setdefault(kind, []).append(child.text or "")
+                elif ptype == "x-kind" and (child.text or "").strip() == "comparable":
+                    kind = "comparable"  # mined, not a translation: it stays marked as such
+                elif not ptype.startswith(RESERVED):
+                    props.setdefault(ptype, []).append(child.text or "")
             elif tag == "note":
                 props.setdefault("note", []).append(child.text or "")
         props = {k: v[0] if len(v) == 1 else v for k, v in props.items()}
@@ -199,7 +201,7 @@ class TMXReader:
         if self.header.get("creationtool"):
             origin["tool"] = self.header["creationtool"]
         created = _iso(tu.get("creationdate"))
-        return Unit(vi=text["vi"], en=text["en"], kind="imported", score=score, provenance=[origin],
+        return Unit(vi=text["vi"], en=text["en"], kind=kind, score=score, provenance=[origin],
                     created=created, changed=_iso(tu.get("changedate")) or created,
                     vi_markup=markup["vi"], en_markup=markup["en"], props=props)
 
