@@ -1,7 +1,9 @@
 """songngu command line: a thin click layer over the tm, corpus and glossary packages."""
 from __future__ import annotations
 
+import html
 import json
+import os
 import sys
 import traceback
 from importlib.metadata import PackageNotFoundError, version
@@ -44,6 +46,9 @@ class SongnguGroup(click.Group):
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
             raise Failure(str(exc)) from None
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except (OSError, UnicodeError) as exc:
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
@@ -177,22 +182,20 @@ def stats(obj, fmt):
 
 
 # --- align ---
-def _align_side(path, lines: bool, lang: str):
+def _align_side(path, lines: bool, unescape: bool):
     """(numbers, texts) of a file: 1-based line numbers with --lines, else sentence numbers."""
     from corpus.document import load_document
-    from corpus.reader import read_text
+    from corpus.reader import read_lines
 
     if lines:
-        rows = [(k, t.strip()) for k, t in enumerate(read_text(path).splitlines(), 1) if t.strip()]
+        rows = [(k, t.strip()) for k, t in enumerate(read_lines(path, unescape=unescape), 1) if t.strip()]
         return [k for k, _ in rows], [t for _, t in rows]
     sentences = load_document(path).sentences()
-    return [s.index for s in sentences], [s.text for s in sentences]
+    return [s.index for s in sentences], [html.unescape(s.text) if unescape else s.text for s in sentences]
 
 
 def _align_helpers(obj):
     """(glossary matcher, lexicon of the store) when available."""
-    import os
-
     matcher = lexicon = None
     try:
         from glossary.matcher import Matcher
@@ -218,6 +221,8 @@ def _align_helpers(obj):
 @click.argument("vi_file", type=click.Path(dir_okay=False))
 @click.argument("en_file", type=click.Path(dir_okay=False))
 @click.option("--lines", is_flag=True, help="One sentence per line (no sentence splitting).")
+@click.option("--unescape", is_flag=True,
+              help="Decode HTML entities (&quot; -> \") as found in Moses-tokenized corpora.")
 @click.option("--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
               show_default=True, help="A text and its translation, articles on the same events, or guess.")
 @click.option("--min-score", type=float, default=None,
@@ -226,7 +231,7 @@ def _align_helpers(obj):
               show_default=True, help="Output format.")
 @click.option("--store", "to_store", is_flag=True, help="Also add the pairs to the translation memory.")
 @pass_ctx
-def align(obj, vi_file, en_file, lines, mode, min_score, fmt, to_store):
+def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store):
     """Align a Vietnamese and an English document into sentence pairs.
 
     Prints the pairs without storing them (--store adds them to the memory, kind
@@ -236,11 +241,12 @@ def align(obj, vi_file, en_file, lines, mode, min_score, fmt, to_store):
     \b
     Example:
       songngu align bai.vi.txt article.en.txt --format json
+      songngu align talk.vi talk.en --lines --unescape --store
     """
     from tm.align import align as align_texts
 
-    vi_nums, vi_texts = _align_side(vi_file, lines, "vi")
-    en_nums, en_texts = _align_side(en_file, lines, "en")
+    vi_nums, vi_texts = _align_side(vi_file, lines, unescape)
+    en_nums, en_texts = _align_side(en_file, lines, unescape)
     matcher, lexicon = _align_helpers(obj)
     result = align_texts(vi_texts, en_texts, mode=mode, matcher=matcher, lexicon=lexicon, min_score=min_score)
     if not result.pairs and result.warnings:
@@ -279,8 +285,6 @@ def align(obj, vi_file, en_file, lines, mode, min_score, fmt, to_store):
 
 
 def _align_units(result, rows, vi_file, en_file, lines):
-    import os
-
     from tm.store import Unit
 
     key = "lines" if lines else "sentences"
@@ -291,7 +295,6 @@ def _align_units(result, rows, vi_file, en_file, lines):
 
 
 def _echo_tmx(units):
-    import os
     import tempfile
 
     from tm.tmx import TMXWriter
@@ -447,7 +450,7 @@ def concordance(obj, phrase, lang, limit, fmt):
             text = text[:start] + click.style(text[start:end], fg="yellow", bold=True) + text[end:]
         label = f"  [{h.unit.kind}]" if h.unit.kind != "parallel" else ""
         click.echo(f"#{h.unit.id}{label}\n  {h.lang}: {text}\n  {other[h.lang]}: {h.unit.text(other[h.lang])}")
-    click.echo(f"{len(hits)} units" + (f" shown; more contain it (--limit)" if more else ""))
+    click.echo(f"{len(hits)} units" + (" shown; more contain it (--limit)" if more else ""))
 
 
 # --- check ---

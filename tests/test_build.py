@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.errors import InputError, Interrupted
+from corpus.errors import Interrupted
 from tm.build import build, bundled_corpus
 
 

@@ -54,6 +54,7 @@ _IDENTICAL_MIN_WORDS = 3
 _CONTEXTUAL_TYPES = {"office", "phrase"}
 _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
 _SYLLABLE = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3
 # English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
@@ -302,7 +303,9 @@ class Checker:
         if seg.source and not text.strip():
             out.append(Finding("omitted", "warning", seg.number, 0, 0, "", None,
                                f"no translation of the source sentence: {_clip(seg.source)}"))
-        dft_q = extract(text, dl) if text else []
+        src_q = extract(seg.source, sl) if seg.source else []
+        # A spelled number ("hai") is only compared when the source has quantities.
+        dft_q = extract(text, dl) if text and (src_q or _DIGIT.search(text)) else []
         draft_matches = _outside(_terms(self.matcher, text, dl), dft_q) if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
         taken = [(m.start, m.end) for m in draft_matches]
@@ -334,7 +337,6 @@ class Checker:
                                f"it, but {_LANG_NAME[dl]} texts should write “{preferred}”"))
         renderings = []
         if seg.source:
-            src_q = extract(seg.source, sl)
             src_matches = [m for m in _outside(_terms(self.matcher, seg.source, sl), src_q)
                            if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
