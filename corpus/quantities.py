@@ -202,12 +202,17 @@ _STARTS = frozenset(
 # A text with none of these signs and none of the words of _STARTS holds no quantity.
 _TRIGGER_SIGN = re.compile(r"\d|[$€£¥]")
 _TRIGGER_WORD = re.compile(r"[^\W\d_]+")
-_START_WORDS = frozenset(w for w in _STARTS if w.isalpha())
+# "a" starts a quantity only before "hundred" or a scale word, "us" only in "US$" (a sign).
+_START_WORDS = frozenset(w for w in _STARTS if w.isalpha()) - {"a", "us"}
+_A_FOLLOWERS = frozenset(EN_SCALES) | {"hundred"}
 
 
 def _triggered(text: str) -> bool:
     """Cheap test that *text* (NFC) may hold a quantity."""
-    return bool(_TRIGGER_SIGN.search(text)) or not _START_WORDS.isdisjoint(_TRIGGER_WORD.findall(text.lower()))
+    if _TRIGGER_SIGN.search(text):
+        return True
+    words = set(_TRIGGER_WORD.findall(text.lower()))
+    return not (_START_WORDS.isdisjoint(words) and ("a" not in words or _A_FOLLOWERS.isdisjoint(words)))
 
 _TOKEN = re.compile(
     r"(?P<url>(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+)"

@@ -341,8 +341,8 @@ class Checker:
                            if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
             if text:
-                out += self._garbled(seg, self._garbled_expected(text, draft_matches, expected, rendered, dl),
-                                     taken, rendered, stats, dl)
+                garbled = self._garbled_expected(text, keys[1], draft_matches, expected, rendered, dl)
+                out += self._garbled(seg, garbled, taken, rendered, stats, dl)
             out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
             renderings = _renderings(seg, src_matches, good)
             out += _quantities(seg, sl, dl, stats, src_q, dft_q)
@@ -353,11 +353,11 @@ class Checker:
             out += _foreign_segment(seg, sl, dl)
         return out, stats, renderings, draft_matches
 
-    def _garbled_expected(self, text, draft_matches, expected, rendered, dl) -> list:
+    def _garbled_expected(self, text, text_key, draft_matches, expected, rendered, dl) -> list:
         """Garbled spans of the source's terms that the draft does not render often enough.
 
         The finder is asked only about entries with a form of which enough syllables
-        occur in *text* (every garbled span holds at least three of them).
+        occur in *text* (its match key *text_key*): every garbled span holds at least three.
         """
         wanted = [eid for eid, n in expected.items() if rendered[eid] < n]
         sylls = None
@@ -367,7 +367,7 @@ class Checker:
             forms = [form for form, _ in self._entry(eid).forms(dl) if _form_syllables(form)]
             if not forms:
                 continue
-            sylls = sylls or Counter(_SYLLABLE.findall(match_key(text)))
+            sylls = sylls or Counter(_SYLLABLE.findall(text_key))
             if any(_may_garble(form, sylls) for form in forms):
                 found += finder.find(text, draft_matches, only=eid)
         return sorted(found, key=lambda g: g.start)
