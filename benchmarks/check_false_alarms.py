@@ -82,7 +82,7 @@ def main():
         rate, base = flagged / total, shifted_flagged / total
         print(f"{direction}: {total} human-translated segments, {flagged} with an error finding: "
               f"false-alarm rate {100 * rate:.2f}% (target < 5%)")
-        print(f"  by check (segments): " + ", ".join(f"{c} {n}" for c, n in seg_checks.most_common()))
+        print("  by check (segments): " + ", ".join(f"{c} {n}" for c, n in seg_checks.most_common()))
         print(f"  baseline, drafts shifted one line (all wrong): {100 * base:.1f}% flagged; "
               f"ratio shifted/true {base / rate if rate else float('inf'):.1f}x; {elapsed:.1f} s for both runs")
 

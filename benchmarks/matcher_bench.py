@@ -18,12 +18,12 @@ N-grams that begin or end with one of the 100 most frequent tokens are left out
 (longest first, on word boundaries, over the same key) is too slow for 10 MB:
 it runs on the first ``--regex-kb`` KB, the matcher on the same sample too.
 
-When ahocorasick-rs is installed, each run also times the search engines alone
-(pyahocorasick, which the matcher uses, and ahocorasick-rs) on the first
-``--engine-mb`` MB.
+Each run also checks the results against the previous implementation, kept here
+only (``OverlappingMatcher``: pyahocorasick reporting every overlapping occurrence,
+leftmost-longest chosen in Python), on the whole text in the same run: the match
+lists must be equal, and both speeds are printed.
 
-Usage: python benchmarks/matcher_bench.py [--terms N] [--mb M] [--regex-kb K] [--repeat R]
-       [--engine-mb E] [--shared DIR]
+Usage: python benchmarks/matcher_bench.py [--terms N] [--mb M] [--regex-kb K] [--repeat R] [--shared DIR]
 """
 from __future__ import annotations
 
@@ -40,10 +40,71 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import ahocorasick  # noqa: E402
+
 from corpus.normalize import key  # noqa: E402
-from glossary.matcher import Matcher  # noqa: E402
+from glossary.matcher import _RANK, _SEP, Matcher, TermMatch, _pattern, _separated, _text_key, _trim, \
+    term_keys  # noqa: E402
 from glossary.model import Entry  # noqa: E402
 from glossary.tsv import load_bundled  # noqa: E402
+
+
+class OverlappingMatcher(Matcher):
+    """The previous matcher, the baseline: every occurrence from pyahocorasick, then
+    leftmost-longest chosen in a Python loop."""
+
+    def _automaton(self, lang: str, folded: bool, deprecated: bool):
+        spec = (lang, folded, deprecated)
+        if spec not in self._automata:
+            groups: dict[tuple, list] = {}
+            for index, entry in enumerate(self.entries):
+                for form, status in entry.forms(lang, deprecated=deprecated):
+                    keys = term_keys(form, folded=folded)
+                    cand = (_RANK[status], index, form, status, frozenset(keys))
+                    for core, lead, trail in {_pattern(k) for k in keys} - {None}:
+                        groups.setdefault((" " * lead + core + " " * trail, lead, trail), []).append(cand)
+            automaton, candidates = None, []
+            if groups:
+                automaton = ahocorasick.Automaton()
+                for (word, lead, trail), cands in groups.items():
+                    cands = sorted(set(cands), key=lambda c: c[:4])
+                    automaton.add_word(word, (lead - len(word), len(word) - lead - trail, len(candidates)))
+                    candidates.append((cands, not (lead and trail)))
+                automaton.make_automaton()
+            self._automata[spec] = (automaton, candidates)
+        return self._automata[spec]
+
+    def find(self, text: str, lang: str, *, folded: bool = False, include_deprecated: bool = True):
+        automaton, candidates = self._automaton(lang, folded, include_deprecated)
+        if automaton is None or not text:
+            return []
+        k_text, span, unified = _text_key(text, folded)
+        best: dict[int, tuple[int, int]] = {}
+        get = best.get
+        for end, (offset, inner, cid) in automaton.iter(" " + _separated(k_text) + " "):
+            start = end + offset
+            prev = get(start)
+            if prev is None or prev[0] < inner:
+                best[start] = (inner, cid)
+        out, last_end = [], 0
+        for start in sorted(best):
+            if start < last_end:
+                continue
+            inner, cid = best[start]
+            last_end = end = start + inner
+            cands, edged = candidates[cid]
+            cand = cands[0]
+            o_start, o_end = span(start, end) if span else (start, end)
+            if len(cands) > 1 or edged:
+                written = k_text[start:end]
+                if not unified and _SEP.search(written):
+                    written = key(text[o_start:o_end], tones=False).text
+                cand = next((c for c in cands if written in c[4]), cand)
+                if edged and written not in cand[4]:
+                    start, end = _trim(k_text, start, end, written, next(iter(cand[4])))
+                    o_start, o_end = span(start, end) if span else (start, end)
+            out.append(TermMatch(self.entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3]))
+        return out
 
 
 def read_iwslt(shared: Path, names=("tst2012", "tst2013")) -> list[str]:
@@ -111,8 +172,9 @@ def timed(fn, repeat: int):
     return statistics.median(times), result
 
 
-def run(name: str, entries: list[Entry], text: str, lines: list[str], args) -> float:
-    """Print the figures of one run; returns the matcher's MB/s on the whole text."""
+def run(name: str, entries: list[Entry], text: str, lines: list[str], args) -> tuple[float, bool]:
+    """Print the figures of one run; returns (the matcher's MB/s on the whole text, whether its
+    matches equal the previous matcher's)."""
     mb = len(text.encode()) / 1e6
     terms = sorted({form for e in entries for form, _ in e.forms("vi", deprecated=True)})
     print(f"\n[{name}] {len(terms):,} terms; text {mb:.2f} MB, {len(lines):,} lines")
@@ -139,32 +201,21 @@ def run(name: str, entries: list[Entry], text: str, lines: list[str], args) -> f
     print(f"  matcher, same sample:  {sample_mb / t_mine:7.2f} MB/s  ({len(mine_found):,} matches, "
           f"median of {args.repeat})")
     print(f"  ratio matcher/regex:   {t_regex / t_mine:7.1f}x  (same sample, same run)")
-    engines(matcher, terms, text[: args.engine_mb * 1_000_000], args.repeat)
-    return mb / t_whole
-
-
-def engines(matcher: Matcher, terms: list[str], text: str, repeat: int) -> None:
-    """The search engine alone on the matcher's key of *text*: pyahocorasick (every
-    occurrence, as the matcher uses it) against ahocorasick-rs (leftmost-longest), if installed."""
-    try:
-        import ahocorasick_rs
-    except ImportError:
-        print("  engines: ahocorasick-rs is not installed (pip install ahocorasick-rs to compare)")
-        return
-    from glossary.matcher import _pattern, _separated, _text_key, term_keys
-
-    mb = len(text.encode()) / 1e6
-    automaton, _ = matcher._automaton("vi", False, True)
-    padded = " " + _separated(_text_key(text, False)[0]) + " "
-    words = sorted({_pattern(k)[0] for t in terms for k in term_keys(t)} - {None})
-    # separators doubled, so that non-overlapping matches can share the space between two terms
-    rs = ahocorasick_rs.AhoCorasick([w.replace(" ", "  ") for w in words],
-                                    matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    doubled = padded.replace(" ", "  ")
-    t_py, _ = timed(lambda: sum(1 for _ in automaton.iter(padded)), repeat)
-    t_rs, _ = timed(lambda: rs.find_matches_as_indexes(doubled), repeat)
-    print(f"  engines on {mb:.1f} MB: pyahocorasick {mb / t_py:.1f} MB/s, ahocorasick-rs {mb / t_rs:.1f} MB/s "
-          f"(ratio {t_py / t_rs:.1f}x, medians of {repeat})")
+    t0 = time.perf_counter()
+    baseline = OverlappingMatcher(entries)
+    baseline.find("x", "vi")
+    t_build = time.perf_counter() - t0
+    t_old, old_found = timed(lambda: baseline.find(text, "vi"), args.repeat)
+    print(f"  previous matcher:      {mb / t_old:7.2f} MB/s  ({t_old:.2f} s, median of {args.repeat}; "
+          f"build {t_build:.2f} s; pyahocorasick, every occurrence)")
+    print(f"  ratio matcher/previous: {t_old / t_whole:6.1f}x  (whole text, same run)")
+    same = old_found == found
+    print(f"  same matches as the previous matcher on the whole text: {'yes' if same else 'NO'} "
+          f"({len(old_found):,} vs {len(found):,})")
+    if not same:
+        diff = next(i for i, (a, b) in enumerate(zip(old_found + [None], found + [None])) if a != b)
+        print(f"    first difference at match {diff}: {old_found[diff:diff + 1]} vs {found[diff:diff + 1]}")
+    return mb / t_whole, same
 
 
 def main(argv=None):
@@ -173,7 +224,6 @@ def main(argv=None):
     ap.add_argument("--mb", type=float, default=10.0)
     ap.add_argument("--regex-kb", type=int, default=50, help="text size for the (slow) regex baseline")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--engine-mb", type=int, default=2, help="text size for the engine comparison")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     args = ap.parse_args(argv)
     if not (args.shared / "data" / "iwslt15-en-vi").is_dir():
@@ -192,8 +242,11 @@ def main(argv=None):
     text, lines = make_text(both, size, rng)
     speeds["dense"] = run("dense", as_entries(terms), text, lines, args)
     print()
-    for name, speed in speeds.items():
-        print(f"target 20 MB/s, {name}: {'meets' if speed >= 20 else 'misses'} ({speed:.1f} MB/s, one call)")
+    for name, (speed, same) in speeds.items():
+        print(f"target 20 MB/s, {name}: {'meets' if speed >= 20 else 'misses'} ({speed:.1f} MB/s, one call); "
+              f"results {'equal to' if same else 'DIFFERENT from'} the previous matcher's")
+    if not all(same for _, same in speeds.values()):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

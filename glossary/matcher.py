@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
-import ahocorasick
+from ahocorasick_rs import BytesAhoCorasick, MatchKind
 
 from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc
 from glossary.model import LANGS, Entry
@@ -79,13 +79,19 @@ def term_keys(form: str, *, folded: bool = False) -> set[str]:
 
 
 def _pattern(term_key: str):
-    """Automaton word for a term key, with its padding on each side (see module docs)."""
+    """``(core, lead, trail)`` of a term key: its separators made spaces; *lead* (*trail*)
+    is 1 where it begins (ends) with a letter or digit and needs a separator there."""
     core = _SEP.sub(" ", term_key)
     if not core.strip():
         return None
-    lead = 0 if core[0] == " " else 1
-    trail = 0 if core[-1] == " " else 1
-    return " " * lead + core + " " * trail, lead, trail
+    return core, int(core[0] != " "), int(core[-1] != " ")
+
+
+def _widened(core: str, lead: int, trail: int, width: int) -> str:
+    """Engine pattern of a term for a text whose separators are each *width* spaces (see module docs)."""
+    wide = core.replace(" ", " " * width)
+    wide = " " + wide if lead else wide[1:]
+    return wide + " " if trail else wide[:-1]
 
 
 class _Runs:
@@ -116,10 +122,13 @@ def _fast_key(text: str):
     return _SPACE_RUN.sub(" ", low), _Runs(low).span
 
 
-def _separated(k_text: str) -> str:
-    """*k_text* with every character that is not a letter, digit or space made a space."""
-    out = k_text.encode("utf-8").translate(_ASCII_SEP).decode("utf-8")
-    return _OTHER_SEP.sub(" ", out) if _OTHER_SEP.search(out) else out
+def _separated(k_text: str) -> bytes:
+    """UTF-8 of *k_text* with every character that is not a letter, digit or space made a space."""
+    out = k_text.encode("utf-8").translate(_ASCII_SEP)
+    if k_text.isascii():
+        return out
+    decoded = out.decode("utf-8")
+    return _OTHER_SEP.sub(" ", decoded).encode("utf-8") if _OTHER_SEP.search(decoded) else out
 
 
 class _Pieces:
@@ -202,6 +211,8 @@ class Matcher:
         self._automata: dict = {}
 
     def _automaton(self, lang: str, folded: bool, deprecated: bool):
+        """``(engine or None, separator width, patterns)`` for these options, built once;
+        ``patterns[i]`` is ``(lead, inner length, candidates, edged)`` of the engine's pattern *i*."""
         spec = (lang, folded, deprecated)
         if spec not in self._automata:
             groups: dict[tuple, list] = {}
@@ -211,16 +222,22 @@ class Matcher:
                     cand = (_RANK[status], index, form, status, frozenset(keys))
                     for pattern in {_pattern(k) for k in keys} - {None}:
                         groups.setdefault(pattern, []).append(cand)
-            automaton, candidates = None, []
-            if groups:
-                automaton = ahocorasick.Automaton()
-                for (word, lead, trail), cands in groups.items():
-                    cands = sorted(set(cands), key=lambda c: c[:4])
-                    edged = not (lead and trail)
-                    automaton.add_word(word, (lead - len(word), len(word) - lead - trail, len(candidates)))
-                    candidates.append((cands, edged))
-                automaton.make_automaton()
-            self._automata[spec] = (automaton, candidates)
+            # Forms that differ only in edge punctuation (U.S. / U S) share one padded key:
+            # the last group wins, as when one automaton word is added twice.
+            by_word = {}
+            for (core, lead, trail), cands in groups.items():
+                by_word[" " * lead + core + " " * trail] = (core, lead, trail, sorted(set(cands), key=lambda c: c[:4]))
+            # A separator the term owns (U.S.) and the boundary next to it each need a space
+            # of their own; two owned edges (x. then .y) must not share one: width 3.
+            width = 3 if any(not lead for _, lead, _, _ in by_word.values()) else 2
+            words, patterns = [], []
+            for core, lead, trail, cands in by_word.values():
+                words.append(_widened(core, lead, trail, width))
+                patterns.append((lead, len(core), cands, not (lead and trail)))
+            engine = None
+            if words:
+                engine = BytesAhoCorasick([w.encode("utf-8") for w in words], matchkind=MatchKind.LeftmostLongest)
+            self._automata[spec] = (engine, width, patterns)
         return self._automata[spec]
 
     def find(self, text: str, lang: str, *, folded: bool = False,
@@ -235,26 +252,23 @@ class Matcher:
         """
         if lang not in LANGS:
             raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
-        automaton, candidates = self._automaton(lang, folded, include_deprecated)
-        if automaton is None or not text:
+        engine, width, patterns = self._automaton(lang, folded, include_deprecated)
+        if engine is None or not text:
             return []
         k_text, span, unified = _text_key(text, folded)
-        best: dict[int, tuple[int, int]] = {}
-        get = best.get
-        for end, (offset, inner, cid) in automaton.iter(" " + _separated(k_text) + " "):
-            start = end + offset  # where the term's text starts in the key
-            prev = get(start)
-            if prev is None or prev[0] < inner:
-                best[start] = (inner, cid)
+        wide = (b" " + _separated(k_text) + b" ").replace(b" ", b" " * width)
         out = []
-        entries = self.entries
-        last_end = 0
-        for start in sorted(best):
-            if start < last_end:
-                continue
-            inner, cid = best[start]
-            last_end = end = start + inner
-            cands, edged = candidates[cid]
+        entries, new = self.entries, tuple.__new__  # TermMatch without its Python-level __new__
+        chars = spaces = counted = 0  # before byte *counted* of wide
+        extra = width - 1
+        for pid, w_start, _ in engine.find_matches_as_indexes(wide):
+            lead, inner, cands, edged = patterns[pid]
+            at = w_start + 1 if lead else w_start - 1  # the term's first letter, or its first separator
+            chars += len(wide[counted:at].decode("utf-8"))
+            spaces += wide.count(b" ", counted, at)
+            counted = at
+            start = chars - 1 - spaces // width * extra  # in k_text (the padding space dropped)
+            end = start + inner
             cand = cands[0]
             o_start, o_end = span(start, end) if span else (start, end)
             if len(cands) > 1 or edged:
@@ -265,7 +279,7 @@ class Matcher:
                 if edged and written not in cand[4]:
                     start, end = _trim(k_text, start, end, written, next(iter(cand[4])))
                     o_start, o_end = span(start, end) if span else (start, end)
-            out.append(TermMatch(entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3]))
+            out.append(new(TermMatch, (entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3])))
         return out
 
 

@@ -194,12 +194,11 @@ def test_errors_only_where_planted(planted):
     report, plants, conversions = planted
     planted_segments = {seg for seg, *_ in plants.values()}
     assert {f.segment for f in errors(report)} <= planted_segments
-    # Severities: wrong terms, digits and copied segments are errors; an admitted place name left
-    # in English and an inconsistency are warnings.
+    # Severities: wrong terms, digits, copied segments and a place name left in English are errors;
+    # an inconsistency is a warning.
     severity = {name: next(f.severity for f in report.findings if f.segment == plants[name][0]
                            and f.check == plants[name][1]) for name in PLANT_NAMES}
-    assert {n for n, s in severity.items() if s == "warning"} == {
-        "pyongyang", "inconsistent-term", "inconsistent-segment"}
+    assert {n for n, s in severity.items() if s == "warning"} == {"inconsistent-term", "inconsistent-segment"}
     assert report.exit_code == 1
 
 
@@ -313,7 +312,7 @@ def test_seed000_source_language_forms(checker, seed000):
     report = checker.check("\n".join(lines))
     found = findings_by_check(report)["term-untranslated"]
     assert [(f.text, f.suggestion, f.severity) for f in found] == [
-        ("Truong Tan Sang", "Trương Tấn Sang", "error"), ("Pyongyang", "Bình Nhưỡng", "warning")]
+        ("Truong Tan Sang", "Trương Tấn Sang", "error"), ("Pyongyang", "Bình Nhưỡng", "error")]
     for f in found:
         check_span(report, f)
     assert "(Kim Yong-nam)" in seed000  # glossed after Kim Yong Nam: not reported

@@ -3,7 +3,6 @@ identity, idempotence, suggestions below the threshold) and the command line."""
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import importlib.util
 import json
 import random
@@ -178,17 +177,11 @@ def test_seed_general_rules_without_the_seeds_own_forms(seed):
 
 
 def test_seed_source_language_forms(corrector, seed):
-    """An MT that leaves the capital in English: ``Pyongyang`` -> ``Bình Nhưỡng``, nothing else moves.
-
-    The bundled glossary admits ``Pyongyang`` as a Vietnamese variant, which the rule respects;
-    without that admission it is a source-language form."""
+    """An MT that leaves the capital in English: ``Pyongyang`` -> ``Bình Nhưỡng``, nothing else moves."""
     fixed = corrector.correct(seed).text
     draft = fixed.replace("Bình Nhưỡng", "Pyongyang")
     assert draft.count("Pyongyang") == 2
-    assert corrector.correct(draft).edits == []
-    entries = [dataclasses.replace(e, vi_variants=[v for v in e.vi_variants if v != "Pyongyang"])
-               for e in load_bundled()]
-    result = Corrector(entries).correct(draft)
+    result = corrector.correct(draft)
     assert result.text == fixed
     assert [(e.line, e.rule, e.before, e.after) for e in result.edits] == \
         [(10, "term-untranslated", "Pyongyang", "Bình Nhưỡng"), (12, "term-untranslated", "Pyongyang", "Bình Nhưỡng")]

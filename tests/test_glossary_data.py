@@ -155,7 +155,7 @@ def test_seed_000_garbles_are_deprecated_verbatim(entries, seeds_dir):
     by_form = {d.form: e.id for e, d in cited}
     assert _entry_with(entries, "vi", "Kim Yong Nam").id == by_form["Kim Yong hội của Nam"]
     title = _entry_with(entries, "en", "President of the Presidium of the Supreme People's Assembly")
-    assert sum(by_form[f] == title.id for f in by_form) >= 3
+    assert sum(by_form[f] == title.id for f in by_form) >= 2
 
 
 def _broken(entries, entry_id, **changes):

@@ -208,7 +208,7 @@ def test_fast_keying_gives_the_same_matches_as_key(bundled, seeds, iwslt, monkey
     for (name, changed), got, expected in zip([c for c in cases for _ in (0, 1)], fast, slow):
         assert got == expected, name
         assert_well_formed(got, changed)
-        assert matcher_module._separated(changed) == re.sub(r"[^\w ]", " ", changed), name
+        assert matcher_module._separated(changed).decode() == re.sub(r"[^\w ]", " ", changed), name
     assert sum(map(len, fast)) > 400
 
 
