@@ -520,7 +520,8 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
         _write_or_echo(report.to_text(draft), output)
     if output:
         s = report.summary()
-        click.echo(f"{output}: {s['error']} errors, {s['warning']} warnings, {s['info']} info", err=True)
+        counts = ", ".join(f"{s[k]} {k}{'' if s[k] == 1 or k == 'info' else 's'}" for k in ("error", "warning", "info"))
+        click.echo(f"{output}: {counts}", err=True)
     ctx.exit(report.exit_code)
 
 
