@@ -654,13 +654,14 @@ def export():
 # --- import glossary ---
 @import_.command("glossary")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "file_format", type=click.Choice(["auto", "tsv", "omegat", "csv", "tbx"]),
-              default="auto", show_default=True, help="Format of FILE (tbx reads TBX v3 and MARTIF).")
+@click.option("--from", "file_format", type=click.Choice(["auto", "tsv", "omegat", "csv", "tbx"]),
+              default="auto", show_default=True,
+              help="Format of FILE (auto: by its name and content; tbx reads TBX v3 and MARTIF).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT files: which language the source column holds.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@FORMAT_TEXT_JSON
 @pass_ctx
-def import_glossary(obj, file, file_format, direction, as_json):
+def import_glossary(obj, file, file_format, direction, fmt):
     """Merge a glossary file into the store.
 
     Entries with an id (TSV, TBX, CSV with an id column) replace the stored
@@ -672,12 +673,12 @@ def import_glossary(obj, file, file_format, direction, as_json):
     \b
     Example:
       songngu import glossary terms.tsv
-      songngu import glossary project-glossary.txt --format omegat --direction en-vi
+      songngu import glossary project-glossary.txt --from omegat --direction en-vi
     """
     from glossary.merge import import_glossary as run_import
 
     result = run_import(obj.store(create=True), file, file_format, direction=direction)
-    if as_json:
+    if fmt == "json":
         echo_json(result.to_dict())
         return
     click.echo(f"{file}: {len(result.added)} added, {len(result.updated)} updated, "

@@ -38,7 +38,7 @@ def export(cli, tmp_path, fmt, *extra):
 
 
 def import_(cli, path, *extra):
-    return cli("import", "glossary", path, "--json", *extra)
+    return cli("import", "glossary", path, "--format", "json", *extra)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def built(cli, db_path):
 def test_export_then_import_changes_nothing(cli, built, tmp_path, fmt):
     before = glossary_of(built)
     path = export(cli, tmp_path, fmt)
-    result = import_(cli, path, *(["--format", "omegat"] if fmt == "omegat" else []))
+    result = import_(cli, path, *(["--from", "omegat"] if fmt == "omegat" else []))
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["added"], report["updated"], report["conflicts"]) == (0, 0, [])
