@@ -44,7 +44,7 @@ _NEEDS_KEY = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u
                         "\u200b-\u200d\u00ad\ufeff\x1c-\x1f\x85]")
 _SPACE_RUN = re.compile(r"\s{2,}")
 _OTHER_SPACE = re.compile("[\t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-# _SEP.sub in two fast passes: ASCII separators on the UTF-8 bytes, then the (rare) others.
+# _SEP.sub on the UTF-8 bytes: ASCII separators translated, then each other one replaced.
 _ASCII = bytes(range(128))
 _ASCII_SEP = bytes.maketrans(_ASCII, bytes(32 if _SEP.match(chr(c)) else c for c in _ASCII))
 _OTHER_SEP = re.compile(r"[^\w\x00-\x7f]")
@@ -127,8 +127,10 @@ def _separated(k_text: str) -> bytes:
     out = k_text.encode("utf-8").translate(_ASCII_SEP)
     if k_text.isascii():
         return out
-    decoded = out.decode("utf-8")
-    return _OTHER_SEP.sub(" ", decoded).encode("utf-8") if _OTHER_SEP.search(decoded) else out
+    # the other separators are looked for among the non-ASCII characters alone (few, fast)
+    for char in set(_OTHER_SEP.findall(out.translate(None, _ASCII).decode("utf-8"))):
+        out = out.replace(char.encode("utf-8"), b" ")
+    return out
 
 
 class _Pieces:

@@ -39,6 +39,7 @@ th { background: #eef2f6; font-weight: 600; }
 .segs td.num { width: 4.5em; color: var(--muted); font-variant-numeric: tabular-nums; }
 .segs td.num small { display: block; font-size: .8em; }
 .segs td.text { width: 47%; white-space: pre-wrap; overflow-wrap: anywhere; }
+.segs.single td.text { width: auto; }
 .segs tr.error td.num { border-left: 4px solid var(--err-line); }
 .segs tr.warning td.num { border-left: 4px solid var(--warn-line); }
 .segs tr.info td.num { border-left: 4px solid var(--info-line); }
@@ -133,7 +134,7 @@ def _segment_table(report, with_source, draft_name, source_name) -> list[str]:
     rows = ['<h2 id="segments">Segments</h2>',
             '<input type="checkbox" id="only"> <label class="filter" for="only">'
             "show only segments with findings</label>",
-            '<table class="segs">', f"<thead><tr>{''.join(head)}</tr></thead>", "<tbody>"]
+            f'<table class="segs{"" if with_source else " single"}">', f"<thead><tr>{''.join(head)}</tr></thead>", "<tbody>"]
     for seg in report.segments:
         found = sorted(by_seg.get(seg.number, []), key=lambda f: (f.start, _RANK[f.severity]))
         worst = min((f.severity for f in found), key=_RANK.get, default=None)
@@ -146,7 +147,7 @@ def _segment_table(report, with_source, draft_name, source_name) -> list[str]:
         draft_spans = [((f.start, f.end), f, i) for i, f in enumerate(found, 1)
                        if f.end > f.start and f.end - f.start < len(seg.draft)]
         body = _marked(seg.draft, draft_spans) if seg.draft else '<span class="empty">(no translation)</span>'
-        cells.append(f'<td class="text" lang="{escape(report.draft_lang)}">{body}{_finding_list(found)}</td>')
+        cells.append(f'<td class="text" lang="{escape(report.draft_lang)}">{body}{_finding_list(found, seg.draft)}</td>')
         rows.append(f'<tr id="s{seg.number}" class="{worst or "clean"}">{"".join(cells)}</tr>')
     rows += ["</tbody>", "</table>"]
     return rows
@@ -173,12 +174,12 @@ def _marked(text: str, spans, *, source: bool = False) -> str:
     return "".join(out)
 
 
-def _finding_list(found) -> str:
+def _finding_list(found, draft: str) -> str:
     if not found:
         return ""
     items = []
-    for i, f in enumerate(found, 1):
-        span = f" «{escape(f.text)}»" if f.text and f.end > f.start else ""
+    for i, f in enumerate(found, 1):  # a span that is the whole segment is not quoted again
+        span = f" «{escape(f.text)}»" if f.text and 0 < f.end - f.start < len(draft) else ""
         sugg = f' → <span class="sugg">«{escape(f.suggestion)}»</span>' if f.suggestion else ""
         items.append(f'<li value="{i}" class="{f.severity}"><span class="sev {f.severity}">{f.severity}</span>'
                      f"<code>{escape(f.check)}</code>{span}{sugg}: {escape(f.message)}</li>")
