@@ -28,7 +28,8 @@ STYLE_PAIRS = [
     ("Uỷ ban", "Ủy ban"), ("TOẠ", "TỌA"),
     # in running text
     ("hoà bình", "hòa bình"), ("Bộ Văn hoá", "Bộ Văn hóa"), ("sức khoẻ và hoà bình", "sức khỏe và hòa bình"),
-    ("thuỷ lợi, thuỷ sản", "thủy lợi, thủy sản"),
+    ("thuỷ lợi, thuỷ sản", "thủy lợi, thủy sản"), ("thoả thuận", "thỏa thuận"), ("xoè", "xòe"),
+    ("tuỳ", "tùy"), ("uỷ viên", "ủy viên"),
 ]
 
 # Words whose tone has one place only: both styles leave them alone.
