@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 import ahocorasick  # noqa: E402
 
 from corpus.normalize import key  # noqa: E402
-from glossary.matcher import _RANK, _SEP, Matcher, TermMatch, _pattern, _separated, _text_key, _trim, \
-    term_keys  # noqa: E402
+from glossary.matcher import _ASCII_SEP, _OTHER_SEP, _RANK, _SEP, Matcher, TermMatch, _pattern, _text_key, \
+    _trim, term_keys  # noqa: E402
 from glossary.model import Entry  # noqa: E402
 from glossary.tsv import load_bundled  # noqa: E402
 
@@ -81,7 +81,10 @@ class OverlappingMatcher(Matcher):
         k_text, span, unified = _text_key(text, folded)
         best: dict[int, tuple[int, int]] = {}
         get = best.get
-        for end, (offset, inner, cid) in automaton.iter(" " + _separated(k_text) + " "):
+        separated = k_text.encode("utf-8").translate(_ASCII_SEP).decode("utf-8")
+        if _OTHER_SEP.search(separated):
+            separated = _OTHER_SEP.sub(" ", separated)
+        for end, (offset, inner, cid) in automaton.iter(" " + separated + " "):
             start = end + offset
             prev = get(start)
             if prev is None or prev[0] < inner:

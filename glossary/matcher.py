@@ -6,13 +6,19 @@ insensitive; optionally diacritic-insensitive) with offsets in the original
 text.
 
 How: in the key of the text (:func:`corpus.normalize.key`, tones left as
-written) every character that is not a letter or digit becomes a space, and a
-space is added at each end; each term key, in both tone styles, gets the same
-treatment plus a space on each side where it begins or ends with a letter or
-digit. An Aho-Corasick automaton (pyahocorasick) then finds every occurrence
-of every term; an occurrence can only begin and end on word boundaries
-(``Nam`` never matches inside ``Namibia``). Leftmost-longest selection keeps
-``Bắc Triều Tiên`` over ``Triều Tiên`` and ``Việt Nam`` over ``Nam``.
+written) every character that is not a letter or digit becomes a separator, and
+one is added at each end; term keys, in both tone styles, get the same
+treatment. Every separator is then widened to *width* spaces (2, or 3 when a
+term begins with punctuation), so that a term can begin on the last space of
+the separator before it and end on the first space of the one after it: two
+terms side by side each have a space of their own, and an Aho-Corasick search
+(ahocorasick-rs) for non-overlapping leftmost-longest matches of these padded
+terms gives the answer directly: an occurrence can only begin and end on word
+boundaries (``Nam`` never matches inside ``Namibia``), ``Bắc Triều Tiên`` wins
+over ``Triều Tiên`` and ``Việt Nam`` over ``Nam``. Punctuation at a term's edge
+(``U.S.``) takes a separator of the text as its own: the first spaces of it at
+the end, the last ones at the start (with width 3, ``x.`` and ``.y`` cannot
+both own the one separator of ``x.y``).
 Punctuation inside a term matches any single separator (``Kim Yong-nam`` finds
 ``Kim Yong Nam``); the form written exactly as in the text is then reported.
 Punctuation at a term's edge is reported only when the text has it there
@@ -25,6 +31,7 @@ hold combining marks (NFD input) or zero-width characters go through
 """
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_left
 from typing import NamedTuple
@@ -228,7 +235,8 @@ class Matcher:
             # the last group wins, as when one automaton word is added twice.
             by_word = {}
             for (core, lead, trail), cands in groups.items():
-                by_word[" " * lead + core + " " * trail] = (core, lead, trail, sorted(set(cands), key=lambda c: c[:4]))
+                cands = sorted(set(cands), key=lambda c: c[:4])
+                by_word[" " * lead + core + " " * trail] = (core, lead, trail, cands)
             # A separator the term owns (U.S.) and the boundary next to it each need a space
             # of their own; two owned edges (x. then .y) must not share one: width 3.
             width = 3 if any(not lead for _, lead, _, _ in by_word.values()) else 2
@@ -257,6 +265,18 @@ class Matcher:
         engine, width, patterns = self._automaton(lang, folded, include_deprecated)
         if engine is None or not text:
             return []
+        # The matches are many small acyclic objects: collecting garbage while they are
+        # made would only walk the matcher's (large) candidate tables again and again.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._collect(text, folded, width, engine, patterns)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _collect(self, text: str, folded: bool, width: int, engine, patterns) -> list[TermMatch]:
+        """The matches of :meth:`find`: the engine's, mapped back to offsets in *text*."""
         k_text, span, unified = _text_key(text, folded)
         wide = (b" " + _separated(k_text) + b" ").replace(b" ", b" " * width)
         out = []
@@ -271,6 +291,8 @@ class Matcher:
             counted = at
             start = chars - 1 - spaces // width * extra  # in k_text (the padding space dropped)
             end = start + inner
+            if edged:  # punctuation the term owns may fall on the padding at either end
+                start, end = max(start, 0), min(end, len(k_text))
             cand = cands[0]
             o_start, o_end = span(start, end) if span else (start, end)
             if len(cands) > 1 or edged:

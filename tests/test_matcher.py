@@ -51,13 +51,14 @@ def found(matcher, text, lang="vi", **kw):
 
 
 def assert_well_formed(matches, text):
-    """Offsets give the text back, in order, without overlap, on word boundaries."""
+    """Offsets give the text back, in order, without overlap, on word boundaries
+    (or at the term's own edge punctuation: ``Co.`` in ``Co.Ltd``)."""
     last = 0
     for m in matches:
         assert last <= m.start < m.end <= len(text)
         assert text[m.start:m.end] == m.text
-        assert m.start == 0 or not text[m.start - 1].isalnum(), m
-        assert m.end == len(text) or not text[m.end].isalnum(), m
+        assert m.start == 0 or not text[m.start - 1].isalnum() or not m.text[0].isalnum(), m
+        assert m.end == len(text) or not text[m.end].isalnum() or not m.text[-1].isalnum(), m
         last = m.end
 
 
@@ -160,6 +161,68 @@ def test_punctuation_breaks_a_term_but_a_hyphen_inside_matches(bundled):
     assert found(bundled, "U.S said", "en") == [("U.S", "place.united-states")]
 
 
+def test_edge_punctuation_owns_one_separator_of_the_text():
+    """A term's edge punctuation takes a separator of the text as its own; a term beside it
+    still has its boundary; two such edges cannot share one separator; nor can text edges."""
+    co, net, ltd = (Entry("org.co", "org", "Co.", "Co."), Entry("product.net", "product", ".NET", ".NET"),
+                    Entry("org.ltd", "org", "Ltd", "Ltd"))
+    matcher = Matcher([co, net, ltd])
+    cases = {"Co.Ltd": [("Co.", 0), ("Ltd", 3)], "Ltd.NET": [("Ltd", 0), (".NET", 3)],
+             "Co.NET": [("Co.", 0)], "Co..NET": [("Co.", 0), (".NET", 3)], "Co. .NET": [("Co.", 0), (".NET", 4)],
+             "Ltd Co. Ltd.NET.NET": [("Ltd", 0), ("Co.", 4), ("Ltd", 8), (".NET", 11), (".NET", 15)],
+             "Co.": [("Co.", 0)], ".NET": [(".NET", 0)], "Co": [("Co", 0)], "NET": [("NET", 0)],
+             "a Co": [("Co", 2)], "NET a": [("NET", 0)], "Co,\nLtd": [("Co", 0), ("Ltd", 4)]}
+    for text, expected in cases.items():
+        got = matcher.find(text, "en")
+        assert [(m.text, m.start) for m in got] == expected, text
+        assert_well_formed(got, text)
+
+
+def test_terms_at_text_edges_and_across_line_breaks(small, bundled):
+    for text in ("U.S.", "U.S", "said U.S", "U.S. and the U.S."):
+        got = bundled.find(text, "en")
+        assert {m.entry.id for m in got} == {"place.united-states"}, text
+        assert [m.text for m in got] == re.findall(r"U\.S\.?", text)
+    text = "Việt\nNam\n\nNam Phi\nNam"
+    assert found(small, text) == [("Việt\nNam", "place.vietnam"), ("Nam Phi", "place.south-africa"),
+                                  ("Nam", "phrase.south")]
+
+
+def _previous_matcher():
+    """The previous implementation (every occurrence, then leftmost-longest in Python),
+    kept in the benchmark as its baseline."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "matcher_bench.py"
+    spec = importlib.util.spec_from_file_location("matcher_bench", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.OverlappingMatcher
+
+
+def test_agrees_with_the_previous_matcher_on_punctuated_terms(iwslt):
+    """Terms: n-grams of tst2012, some with punctuation at an edge or inside; text: tst2013."""
+    previous = _previous_matcher()
+    rng = random.Random(11)
+    for lang, side in (("vi", 0), ("en", 1)):
+        grams = sorted({" ".join(toks[i:i + n]) for pair in iwslt("tst2012")
+                        for toks in [re.findall(r"\w+", pair[side])] for n in (1, 2, 3) for i in range(len(toks) - n + 1)})
+        terms = []
+        for gram in rng.sample(grams, 3000):
+            roll = rng.random()
+            terms.append(gram + "." if roll < .2 else "'" + gram if roll < .3 else gram.replace(" ", "-", 1)
+                         if roll < .4 else "(" + gram + ")" if roll < .45 else gram)
+        entries = [Entry(f"t{i}", "phrase", t, t) for i, t in enumerate(terms)]
+        new, old = Matcher(entries), previous(entries)
+        lines = [pair[side] for pair in iwslt("tst2013")[:600]]
+        text = "\n".join(lines) + "\n"  # (the previous matcher fails on an edge term at the very end)
+        got = new.find(text, lang)
+        assert got == old.find(text, lang)
+        assert_well_formed(got, text)
+        assert len(got) > 1000 and sum(not m.form[-1].isalnum() or not m.form[0].isalnum() for m in got) > 50
+
+
 def test_folded_finds_names_written_without_diacritics(bundled, seeds):
     text = seeds["002"]
     folded = bundled.find(text, "vi", folded=True)
@@ -193,7 +256,7 @@ def _variants(text: str) -> dict:
             "wrapped": text.replace(". ", ".\n\n  ")}
 
 
-def test_fast_keying_gives_the_same_matches_as_key(bundled, seeds, iwslt, monkeypatch):
+def test_piecewise_keying_gives_the_same_matches_as_key(bundled, seeds, iwslt, monkeypatch):
     """Texts are keyed piecewise, skipping corpus.normalize.key where they can:
     the matches must be those of key() on the whole text."""
     import glossary.matcher as matcher_module
@@ -210,22 +273,6 @@ def test_fast_keying_gives_the_same_matches_as_key(bundled, seeds, iwslt, monkey
         assert_well_formed(got, changed)
         assert matcher_module._separated(changed).decode() == re.sub(r"[^\w ]", " ", changed), name
     assert sum(map(len, fast)) > 400
-
-
-def _reference(terms: set, text: str, longest: int):
-    """Leftmost-longest on whole words of the key, words joined by exactly one separator."""
-    k = key(text)
-    words = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\w+", k.text)]
-    out, i = [], 0
-    while i < len(words):
-        for j in range(min(len(words), i + longest) - 1, i - 1, -1):
-            if all(words[n + 1][0] - words[n][1] == 1 for n in range(i, j)) \
-                    and " ".join(w[2] for w in words[i:j + 1]) in terms:
-                out.append(k.span(words[i][0], words[j][1]))
-                i = j
-                break
-        i += 1
-    return out
 
 
 @pytest.mark.parametrize("variant", ["plain", "nfd", "spaced", "zero-width"])

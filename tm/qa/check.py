@@ -359,18 +359,20 @@ class Checker:
         The finder is asked only about entries with a form of which enough syllables
         occur in *text* (its match key *text_key*): every garbled span holds at least three.
         """
-        wanted = [eid for eid, n in expected.items() if rendered[eid] < n]
-        sylls = None
-        finder = finder_for(self.matcher, dl) if wanted else None
-        found = []
-        for eid in wanted:
+        sylls, ask = None, []
+        for eid, n in expected.items():
+            if rendered[eid] >= n:
+                continue
             forms = [form for form, _ in self._entry(eid).forms(dl) if _form_syllables(form)]
             if not forms:
                 continue
             sylls = sylls or Counter(_SYLLABLE.findall(text_key))
             if any(_may_garble(form, sylls) for form in forms):
-                found += finder.find(text, draft_matches, only=eid)
-        return sorted(found, key=lambda g: g.start)
+                ask.append(eid)
+        if not ask:
+            return []
+        found = finder_for(self.matcher, dl).find_each(text, ask, draft_matches)
+        return sorted((g for eid in ask for g in found.get(eid, ())), key=lambda g: g.start)
 
     def _entry(self, eid: str):
         if self._by_id is None:

@@ -57,6 +57,7 @@ của các là và những được có cho với trong thì mà này đó ấy 
 đến nhằm để như hay hoặc cũng rất nên vào ra lên theo sự việc cái chiếc người nhà""").text.split())
 # What may stand between two syllables of one span: spaces, hyphens, apostrophes.
 _JOINER = re.compile(r"[\s\-']*\Z")
+_EMPTY: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -95,11 +96,14 @@ def _max_debris(n: int) -> int:
 
 
 class _Form:
-    __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name")
+    __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name", "keys", "distinct")
 
     def __init__(self, entry, text, sylls, written):
         self.entry, self.text, self.sylls, self.written = entry, text, sylls, written
         self.counts = Counter(sylls)
+        self.keys = frozenset(self.counts)
+        # Distinct syllables a scored window holds at least (each one absent costs one or more).
+        self.distinct = len(self.keys) - (len(sylls) - _required(len(sylls)))
         self.keys_seq = tuple(sylls)
         self.name = 2 * sum(w[:1].isupper() for w in written) >= len(written)
 
@@ -117,6 +121,15 @@ def _syllables(text: str) -> tuple[list[str], list[tuple[int, int]], str]:
 class GarbledFinder:
     """An index of a glossary's multi-syllable forms in one language.
 
+    Candidate forms of a line come from pairs of rare syllables: a form of n
+    syllables may lack r = n - required(n) of them, so of its r + 2 rarest
+    distinct syllables at least two stand in any span that scores; the form is
+    indexed under every pair of those (forms with fewer distinct syllables,
+    ``Kim Kim Kim``, under their r + 1 rarest, one being enough). A syllable
+    counts only where a window may use it: outside any glossary term, or in a
+    term all of whose syllables are the form's and that is not a correct form
+    of the same entry as long as it.
+
     Parameters:
         entries: :class:`glossary.model.Entry` objects.
         lang: ``vi`` or ``en``.
@@ -133,15 +146,29 @@ class GarbledFinder:
                     self.forms.append(_Form(entry, form, toks, written))
         df = Counter(s for f in self.forms for s in f.counts)
         self.correct_keys: dict[str, set] = {}
-        self._anchors: dict[str, list[int]] = {}
+        self._by_entry: dict[str, list[int]] = {}
+        self._pairs: dict[str, dict[str, set]] = {}  # syllable -> other syllable -> forms
+        self._single: dict[str, set] = {}  # syllable -> forms indexed by one syllable
+        self._having: dict[str, set] = {}  # syllable -> every form holding it
         for i, f in enumerate(self.forms):
             self.correct_keys.setdefault(f.entry.id, set()).add(f.keys_seq)
-            need = len(f.sylls) - _required(len(f.sylls)) + 1
+            self._by_entry.setdefault(f.entry.id, []).append(i)
+            for syl in f.counts:
+                self._having.setdefault(syl, set()).add(i)
+            spare = len(f.sylls) - _required(len(f.sylls))
+            rare = sorted(f.counts, key=lambda s: (df[s], s))
+            if len(rare) >= spare + 2:
+                rare = rare[:spare + 2]
+                for x, a in enumerate(rare):
+                    for b in rare[x + 1:]:
+                        self._pairs.setdefault(a, {}).setdefault(b, set()).add(i)
+                        self._pairs.setdefault(b, {}).setdefault(a, set()).add(i)
+                continue
             got = 0
-            for syl in sorted(f.counts, key=lambda s: (df[s], s)):
-                self._anchors.setdefault(syl, []).append(i)
+            for syl in rare:
+                self._single.setdefault(syl, set()).add(i)
                 got += f.counts[syl]
-                if got >= need:
+                if got > spare:
                     break
 
     def find(self, text: str, matches=None, *, matcher=None, min_confidence: float = 0.5,
@@ -156,25 +183,84 @@ class GarbledFinder:
             min_confidence: drop spans scored below this.
             only: an entry id: look for this entry's forms only.
         """
-        toks, spans, ktext = _syllables(text)
-        if len(toks) < 2:
+        if only is not None:
+            return self.find_each(text, [only], matches, matcher=matcher,
+                                  min_confidence=min_confidence).get(only, [])
+        line = self._line(text, matches, matcher)
+        if line is None:
             return []
+        return self._select(line, self._candidates(line), min_confidence)
+
+    def find_each(self, text: str, entry_ids, matches=None, *, matcher=None,
+                  min_confidence: float = 0.5) -> dict[str, list[Garbled]]:
+        """``find(text, matches, only=eid)`` for each of *entry_ids*, the line read once.
+
+        Parameters:
+            text, matches, matcher, min_confidence: as for :meth:`find`.
+            entry_ids: entry ids; those with garbled spans are the keys of the result.
+        """
+        line = self._line(text, matches, matcher)
+        out = {}
+        for eid in entry_ids if line is not None else ():
+            found = self._select(line, self._by_entry.get(eid, ()), min_confidence)
+            if found:
+                out[eid] = found
+        return out
+
+    def _line(self, text, matches, matcher):
+        """The :class:`_Line` of *text*, or None when it has fewer than two tokens."""
+        toks, spans, _ = _syllables(text)
+        if len(toks) < 2:
+            return None
         if matches is None:
             matches = matcher.find(text, self.lang) if matcher is not None else []
         breaks = [False] + [not _JOINER.match(text[spans[i - 1][1]:spans[i][0]]) for i in range(1, len(toks))]
-        line = _Line(toks, breaks, self._owners(spans, matches))
-        candidates = set()
-        for t in toks:
-            candidates.update(self._anchors.get(t, ()))
+        return _Line(text, toks, spans, breaks, self._owners(spans, matches))
+
+    def _candidates(self, line: "_Line") -> set:
+        """Forms of which two indexed syllables (one, for a form indexed by one) stand
+        where a window of the form may use them (see the class docs)."""
+        present = set(line.toks)
+        free = {t for t, m in zip(line.toks, line.owner) if m is None}
+        out = set()
+        for s in free:
+            out |= self._single.get(s, _EMPTY)
+            sub = self._pairs.get(s)
+            if sub:
+                for t in sub.keys() & free:
+                    out |= sub[t]
+        for m, sylls in line.terms.values():
+            # Forms holding every syllable of the term, indexed by one of them.
+            cand = set()
+            for s in sylls:
+                cand |= self._single.get(s, _EMPTY)
+                sub = self._pairs.get(s)
+                if sub:
+                    for t in sub.keys() & present:
+                        cand |= sub[t]
+            for s in sorted(sylls, key=lambda s: len(self._having.get(s, ()))):
+                if not cand:
+                    break
+                cand &= self._having.get(s, set())
+            if cand and m.status != "deprecated":
+                n = len(_TOKEN.findall(m.form))
+                cand.difference_update(i for i in self._by_entry.get(m.entry.id, ())
+                                       if len(self.forms[i].sylls) <= n)
+            out |= cand
+        forms = self.forms
+        return [i for i in out if len(forms[i].keys & present) >= forms[i].distinct]
+
+    def _select(self, line: "_Line", candidates, min_confidence: float) -> list[Garbled]:
+        """The best non-overlapping scored windows of the *candidates* (form indexes); of
+        equal ones, the one of the form listed first in the glossary."""
         found = []
-        for fi in candidates:
+        for fi in sorted(candidates):
             form = self.forms[fi]
-            if only is not None and form.entry.id != only:
-                continue
             found += [w + (form,) for w in self._windows(form, line) if w[0] >= min_confidence]
         found.sort(key=lambda g: (-g[0], -(g[2] - g[1])))
         out: list[Garbled] = []
         taken: list[tuple[int, int]] = []
+        text, spans = line.text, line.spans
         for conf, a, b, missing, extra, qualifier, form in found:
             if any(a < y and x < b for x, y in taken):
                 continue
@@ -278,13 +364,14 @@ class GarbledFinder:
 
 
 class _Line:
-    """What every form's search needs about one line: tokens, breaks, the glossary term over each
-    token (``owner``), token counts and positions, and each term's syllables."""
+    """What every form's search needs about one line: its text, tokens and their spans, breaks,
+    the glossary term over each token (``owner``), token counts and positions, and each term's
+    syllables."""
 
-    __slots__ = ("toks", "breaks", "owner", "counts", "positions", "terms")
+    __slots__ = ("text", "toks", "spans", "breaks", "owner", "counts", "positions", "terms")
 
-    def __init__(self, toks, breaks, owner):
-        self.toks, self.breaks, self.owner = toks, breaks, owner
+    def __init__(self, text, toks, spans, breaks, owner):
+        self.text, self.toks, self.spans, self.breaks, self.owner = text, toks, spans, breaks, owner
         self.counts = Counter(toks)
         self.positions: dict[str, list[int]] = {}
         self.terms: dict[int, tuple] = {}
