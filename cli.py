@@ -404,6 +404,8 @@ def match(obj, text, lang, top, min_score, batch, fmt):
 
     if (text is None) == (batch is None):
         fail("give one query TEXT or --batch FILE")
+    if text is not None and not text.strip():
+        fail("the query is empty")
     matcher = Matcher(obj.store(), progress=progress("indexing"))
     if text is not None:
         _echo_match(matcher.search(text, lang=lang, top=top, min_score=min_score), text, fmt)
@@ -435,7 +437,10 @@ def concordance(obj, phrase, lang, limit, fmt):
       songngu concordance "memorandum of understanding" --format json
     """
     from tm.concordance import Concordance
+    from tm.match import tokens
 
+    if not tokens(phrase):
+        fail(f"nothing to search for in {phrase!r}: the phrase has no words")
     hits, more = Concordance(obj.store(), progress=progress("indexing")).search(phrase, lang=lang, limit=limit)
     if fmt == "json":
         echo_json({"phrase": phrase, "hits": [h.to_dict() for h in hits], "more": more})

@@ -49,3 +49,22 @@ def test_damaged_store_is_one_line_exit_2(cli, db_path):
 
 def test_bad_option_is_exit_2(cli):
     assert cli("stats", "--format", "yaml").exit_code == 2
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["match", ""], "the query is empty"),
+    (["match"], "give one query TEXT or --batch FILE"),
+    (["match", "--batch", "/no/such/queries.txt"], "/no/such/queries.txt: no such file"),
+    (["concordance", " .. "], "the phrase has no words"),
+    (["export", "tmx", "-o", "/no/such/folder/out.tmx"], "/no/such/folder/out.tmx: cannot write here"),
+    (["import", "tmx", "/no/such/memory.tmx"], "/no/such/memory.tmx: no such file"),
+    (["check", "/no/such/draft.txt"], "/no/such/draft.txt: no such file"),
+    (["correct", "/no/such/draft.txt"], "/no/such/draft.txt: no such file"),
+    (["align", "/no/such/a.vi.txt", "/no/such/b.en.txt"], "/no/such/a.vi.txt: no such file"),
+])
+def test_bad_input_is_one_line_exit_2(cli, args, problem):
+    assert cli("build").exit_code == 0
+    result = cli(*args)
+    assert result.exit_code == 2, result.output
+    assert problem in result.output and "Traceback" not in result.output
+    assert len([line for line in result.output.splitlines() if line.startswith("Error:")]) == 1

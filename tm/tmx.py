@@ -239,6 +239,8 @@ class TMXWriter:
         self.count = 0
 
     def __enter__(self):
+        if not self.path.parent.is_dir():
+            raise InputError(self.path, "cannot write here: no such folder")
         self._tmp = self.path.with_name(self.path.name + ".part")
         self._fh = open(self._tmp, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         header = {"creationtool": "songngu", "creationtoolversion": _tool_version(), "segtype": "sentence",
