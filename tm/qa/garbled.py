@@ -296,13 +296,20 @@ class GarbledFinder:
         # or it is one place or person name inside a title's window (skipped, kept).
         foreign = {key for key, (_m, sylls) in line.terms.items() if not sylls <= counts.keys()}
         wraps = form.entry.type in WRAPPING_TYPES
-        hits = sorted(i for syl in counts for i in line.positions.get(syl, ()) if line.term_of(i) not in foreign)
+        # Nor may a window touch a correct form of the entry as long as this one (see _score).
+        own = {key for key, (m, _s) in line.terms.items() if m.entry.id == form.entry.id
+               and m.status != "deprecated" and len(_TOKEN.findall(m.form)) >= n}
+        hits = sorted(i for syl in counts for i in line.positions.get(syl, ())
+                      if line.term_of(i) not in foreign and line.term_of(i) not in own)
+        held = Counter(toks[i] for i in hits)
+        if sum(min(c, held[syl]) for syl, c in counts.items()) < need:
+            return []
         out = []
         for x, a in enumerate(hits):
             skip: set = set()
             inside: dict = {}
             prev = a
-            for b in hits[x:]:
+            for k, b in enumerate(hits[x:], 1):
                 if any(breaks[i] for i in range(prev + 1, b + 1)):
                     break
                 for i in range(prev + 1, b):
@@ -315,6 +322,8 @@ class GarbledFinder:
                     break
                 if b - a + 1 - len(skip) > limit:
                     break
+                if k < need:
+                    continue  # fewer syllables of the form than _score requires
                 scored = self._score(form, toks, a, b + 1, need, owner, skip)
                 if scored is not None:
                     out.append(scored + (next(iter(inside.values()), None),))
