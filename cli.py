@@ -353,6 +353,13 @@ def lookup(obj, query, lang, fmt, limit):
 
 
 # --- match ---
+def _highlight(text: str, spans) -> str:
+    """*text* with the ``(start, end)`` *spans* in bold yellow."""
+    for start, end in reversed(spans):
+        text = text[:start] + click.style(text[start:end], fg="yellow", bold=True) + text[end:]
+    return text
+
+
 def _echo_match(result, query, fmt):
     from tm.match import differing_spans
 
@@ -365,10 +372,7 @@ def _echo_match(result, query, fmt):
         return
     colour = sys.stdout.isatty()
     for rank, m in enumerate(result, 1):
-        source = m.source
-        if colour:
-            for start, end in reversed(differing_spans(query, source)):
-                source = source[:start] + click.style(source[start:end], fg="yellow", bold=True) + source[end:]
+        source = _highlight(m.source, differing_spans(query, m.source)) if colour else m.source
         label = f"  [{m.unit.kind}]" if m.unit.kind != "parallel" else ""
         click.echo(f"{rank}. {m.score:5.1f}%{label}  {source}")
         click.echo(f"          -> {m.target}")
@@ -384,7 +388,7 @@ def _echo_match(result, query, fmt):
 @click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
               help="A file of queries, one per line ('-' for standard input).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text",
-              show_default=True, help="Output format (jsonl: one JSON object per query).")
+              show_default=True, help="Output format (jsonl: one JSON object per query; --batch prints jsonl for json).")
 @pass_ctx
 def match(obj, text, lang, top, min_score, batch, fmt):
     """Fuzzy matches from the translation memory for a sentence.
@@ -450,9 +454,7 @@ def concordance(obj, phrase, lang, limit, fmt):
         return
     other = {"vi": "en", "en": "vi"}
     for h in hits:
-        text = h.unit.text(h.lang)
-        for start, end in reversed(h.spans):
-            text = text[:start] + click.style(text[start:end], fg="yellow", bold=True) + text[end:]
+        text = _highlight(h.unit.text(h.lang), h.spans)
         label = f"  [{h.unit.kind}]" if h.unit.kind != "parallel" else ""
         click.echo(f"#{h.unit.id}{label}\n  {h.lang}: {text}\n  {other[h.lang]}: {h.unit.text(other[h.lang])}")
     click.echo(f"{len(hits)} units" + (" shown; more contain it (--limit)" if more else ""))
