@@ -217,27 +217,26 @@ class GarbledFinder:
         breaks = [False] + [not _JOINER.match(text[spans[i - 1][1]:spans[i][0]]) for i in range(1, len(toks))]
         return _Line(text, toks, spans, breaks, self._owners(spans, matches))
 
+    def _indexed(self, syllables, partners) -> set:
+        """Forms indexed by one of *syllables*, or by one of them paired with one of *partners*."""
+        out = set()
+        for s in syllables:
+            out |= self._single.get(s, _EMPTY)
+            sub = self._pairs.get(s)
+            if sub:
+                for t in sub.keys() & partners:
+                    out |= sub[t]
+        return out
+
     def _candidates(self, line: "_Line") -> set:
         """Forms of which two indexed syllables (one, for a form indexed by one) stand
         where a window of the form may use them (see the class docs)."""
         present = set(line.toks)
         free = {t for t, m in zip(line.toks, line.owner) if m is None}
-        out = set()
-        for s in free:
-            out |= self._single.get(s, _EMPTY)
-            sub = self._pairs.get(s)
-            if sub:
-                for t in sub.keys() & free:
-                    out |= sub[t]
+        out = self._indexed(free, free)
         for m, sylls in line.terms.values():
             # Forms holding every syllable of the term, indexed by one of them.
-            cand = set()
-            for s in sylls:
-                cand |= self._single.get(s, _EMPTY)
-                sub = self._pairs.get(s)
-                if sub:
-                    for t in sub.keys() & present:
-                        cand |= sub[t]
+            cand = self._indexed(sylls, present)
             for s in sorted(sylls, key=lambda s: len(self._having.get(s, ()))):
                 if not cand:
                     break
