@@ -43,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 import ahocorasick  # noqa: E402
 
 from corpus.normalize import key  # noqa: E402
-from glossary.matcher import _ASCII_SEP, _OTHER_SEP, _RANK, _SEP, Matcher, TermMatch, _pattern, _text_key, \
-    _trim, term_keys  # noqa: E402
+from glossary.matcher import _ASCII_SEP, _OTHER_SEP, _RANK, Matcher, TermMatch, _choose, _pattern, \
+    _text_key, term_keys  # noqa: E402
 from glossary.model import Entry  # noqa: E402
 from glossary.tsv import load_bundled  # noqa: E402
 
@@ -99,12 +99,9 @@ class OverlappingMatcher(Matcher):
             cand = cands[0]
             o_start, o_end = span(start, end) if span else (start, end)
             if len(cands) > 1 or edged:
-                written = k_text[start:end]
-                if not unified and _SEP.search(written):
-                    written = key(text[o_start:o_end], tones=False).text
-                cand = next((c for c in cands if written in c[4]), cand)
-                if edged and written not in cand[4]:
-                    start, end = _trim(k_text, start, end, written, next(iter(cand[4])))
+                cand, trim = _choose(cands, edged, k_text[start:end], text[o_start:o_end], unified)
+                if trim:
+                    start, end = start + trim[0], start + trim[1]
                     o_start, o_end = span(start, end) if span else (start, end)
             out.append(TermMatch(self.entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3]))
         return out

@@ -27,7 +27,8 @@ Punctuation at a term's edge is reported only when the text has it there
 Texts are keyed here directly, which is several times faster than
 :func:`corpus.normalize.key` and gives the same matches; only the lines that
 hold combining marks (NFD input) or zero-width characters go through
-:func:`~corpus.normalize.key`.
+:func:`~corpus.normalize.key`. Long texts are searched over a one-byte
+alphabet instead of UTF-8 (:mod:`glossary.narrow`), with the same matches.
 """
 from __future__ import annotations
 
@@ -36,10 +37,12 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
+import numpy as np
 from ahocorasick_rs import BytesAhoCorasick, MatchKind
 
 from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc
 from glossary.model import LANGS, Entry
+from glossary.narrow import NarrowSearch
 
 __all__ = ["TermMatch", "Matcher", "term_keys"]
 
@@ -55,6 +58,9 @@ _OTHER_SPACE = re.compile("[\t\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\
 _ASCII = bytes(range(128))
 _ASCII_SEP = bytes.maketrans(_ASCII, bytes(32 if _SEP.match(chr(c)) else c for c in _ASCII))
 _OTHER_SEP = re.compile(r"[^\w\x00-\x7f]")
+# Texts this long (characters) are searched over a one-byte alphabet (glossary.narrow):
+# the array set-up it costs is repaid only past a few lines.
+NARROW_MIN = 2000
 
 
 class TermMatch(NamedTuple):
@@ -218,6 +224,8 @@ class Matcher:
         self.entries = list(entries)
         self.by_id = {e.id: e for e in self.entries}
         self._automata: dict = {}
+        self._words: dict = {}  # spec -> the engine's patterns, until its narrow search is built
+        self._narrow: dict = {}  # spec -> (NarrowSearch or None, the simple patterns' matches)
 
     def _automaton(self, lang: str, folded: bool, deprecated: bool):
         """``(engine or None, separator width, patterns)`` for these options, built once;
@@ -248,7 +256,20 @@ class Matcher:
             if words:
                 engine = BytesAhoCorasick([w.encode("utf-8") for w in words], matchkind=MatchKind.LeftmostLongest)
             self._automata[spec] = (engine, width, patterns)
+            self._words[spec] = words
         return self._automata[spec]
+
+    def _narrow_search(self, spec, patterns):
+        """``(NarrowSearch or None, per pattern (entry, form, status) or None)`` for *spec*, built once;
+        the second item is None for a pattern that needs :func:`_choose` (several candidates, or edged)."""
+        if spec not in self._narrow:
+            words = self._words.pop(spec)
+            search = NarrowSearch.build(words, [p[0] for p in patterns], [p[1] for p in patterns], _NEEDS_KEY,
+                                         _slow_ranges)
+            simple = [None if len(cands) > 1 or edged else (self.entries[cands[0][1]], cands[0][2], cands[0][3])
+                      for _, _, cands, edged in patterns]
+            self._narrow[spec] = (search, simple)
+        return self._narrow[spec]
 
     def find(self, text: str, lang: str, *, folded: bool = False,
              include_deprecated: bool = True) -> list[TermMatch]:
@@ -270,6 +291,11 @@ class Matcher:
         enabled = gc.isenabled()
         gc.disable()
         try:
+            if not folded and len(text) >= NARROW_MIN:
+                search, simple = self._narrow_search((lang, folded, include_deprecated), patterns)
+                found = search.find(text, width) if search is not None else None
+                if found is not None:
+                    return self._collect_narrow(text, found, patterns, simple)
             return self._collect(text, folded, width, engine, patterns)
         finally:
             if enabled:
@@ -296,23 +322,60 @@ class Matcher:
             cand = cands[0]
             o_start, o_end = span(start, end) if span else (start, end)
             if len(cands) > 1 or edged:
-                written = k_text[start:end]
-                if not unified and _SEP.search(written):  # unify quotes, dashes and spaces as term keys do
-                    written = key(text[o_start:o_end], tones=False).text
-                cand = next((c for c in cands if written in c[4]), cand)
-                if edged and written not in cand[4]:
-                    start, end = _trim(k_text, start, end, written, next(iter(cand[4])))
-                    o_start, o_end = span(start, end) if span else (start, end)
+                cand, trim = _choose(cands, edged, k_text[start:end], text[o_start:o_end], unified)
+                if trim:
+                    o_start, o_end = span(start + trim[0], start + trim[1]) if span else \
+                        (start + trim[0], start + trim[1])
             out.append(new(TermMatch, (entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3])))
         return out
 
+    def _collect_narrow(self, text: str, found, patterns, simple) -> list[TermMatch]:
+        """The matches of :meth:`find` from a :class:`~glossary.narrow.NarrowSearch`'s."""
+        pids, starts, ends, k = found
+        if not len(pids):
+            return []
+        o_starts, o_ends = k.spans(starts, ends)
+        new = tuple.__new__
+        out = [None if (m := simple[p]) is None else new(TermMatch, (m[0], s, e, text[s:e], m[1], m[2]))
+               for p, s, e in zip(pids.tolist(), o_starts.tolist(), o_ends.tolist())]
+        for i in np.flatnonzero(np.fromiter((m is None for m in out), bool, len(out))).tolist():
+            start, end, o_start, o_end = int(starts[i]), int(ends[i]), int(o_starts[i]), int(o_ends[i])
+            _, _, cands, edged = patterns[pids[i]]
+            cand, trim = _choose(cands, edged, k.slice(start, end), text[o_start:o_end], False)
+            if trim:
+                o_start, o_end = k.span(start + trim[0], start + trim[1])
+            out[i] = new(TermMatch, (self.entries[cand[1]], o_start, o_end, text[o_start:o_end], cand[2], cand[3]))
+        return out
 
-def _trim(k_text: str, start: int, end: int, written: str, form_key: str) -> tuple[int, int]:
-    """Drop the text's edge punctuation (or space) where the term has other punctuation."""
+
+def _choose(cands, edged: bool, k_slice: str, original: str, unified: bool):
+    """``(candidate, trim)`` of a match with several candidates or edge punctuation:
+    the candidate written as in the text (else the first); *trim* is None, or the
+    span within *k_slice* (the match's key) without the text's edge punctuation
+    where the term has other punctuation (see the module docs).
+
+    Parameters:
+        cands: the pattern's candidates, best first.
+        edged: whether the pattern begins or ends with punctuation.
+        k_slice, original: the match in the key and in the text.
+        unified: whether the key already unifies quotes, dashes and spaces as term keys do.
+    """
+    written = k_slice
+    if not unified and _SEP.search(written):
+        written = key(original, tones=False).text
+    cand = next((c for c in cands if written in c[4]), cands[0])
+    if edged and written not in cand[4]:
+        return cand, _trim(k_slice, written, next(iter(cand[4])))
+    return cand, None
+
+
+def _trim(k_slice: str, written: str, form_key: str) -> tuple[int, int]:
+    """The span of *k_slice* without its edge punctuation (or space) where the term has other punctuation."""
+    start, end = 0, len(k_slice)
     if not form_key[-1].isalnum() and written[-1] != form_key[-1]:
-        while end > start and not k_text[end - 1].isalnum():
+        while end > start and not k_slice[end - 1].isalnum():
             end -= 1
     if not form_key[0].isalnum() and written[0] != form_key[0]:
-        while start < end and not k_text[start].isalnum():
+        while start < end and not k_slice[start].isalnum():
             start += 1
     return start, end

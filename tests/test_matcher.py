@@ -304,3 +304,60 @@ def test_agrees_with_a_reference_on_iwslt(iwslt):
             assert [(m.start, m.end) for m in got] == _reference(terms, text, 4), text
             total += len(got)
         assert total > 400
+
+
+def _long_variants(text: str) -> dict:
+    """Texts past NARROW_MIN that exercise each way the narrow search keys a text."""
+    lines = text.split("\n")
+    mid = len(lines) // 2
+    one_nfd = lines[:mid] + [unicodedata.normalize("NFD", lines[mid])] + lines[mid + 1:]
+    return {**_variants(text), "upper": text.upper(), "runs": text.replace("\n", " \n\n\t"),
+            "one nfd line": "\n".join(one_nfd), "zero-width lines": text.replace("\n", "\n\u200b\n", 5),
+            "stray mark lines": text.replace("\n", "\n\u0301\n", 2), "sigma": text + " Σ",
+            "dotted I": text.replace("i", "İ", 2), "astral": text + " 😀 Việt Nam",
+            "edges": text + " U.S. U.S, (U.S.) x.y Kim Yong-nam “Việt Nam”  Việt\n\n Nam"}
+
+
+def test_narrow_search_gives_the_same_matches(bundled, seeds, iwslt, monkeypatch):
+    """Long texts are searched over a one-byte alphabet (glossary.narrow): the matches
+    must be those of the general path, whichever way the text is keyed."""
+    import glossary.matcher as matcher_module
+    from glossary.narrow import NarrowSearch
+
+    rng = random.Random(3)
+    talk = "\n".join(vi + "\n" + en for vi, en in iwslt("tst2012")[1300:1450])  # three lines with stray marks
+    grams = sorted({" ".join(toks[i:i + n]) for vi, en in iwslt("tst2013")[:300] for side in (vi, en)
+                    for toks in [side.split()] for n in (1, 2, 3) for i in range(len(toks) - n + 1)})
+    synthetic = Matcher([Entry(f"t{i}", "phrase", t, t) for i, t in enumerate(rng.sample(grams, 3000))])
+    texts = {f"{name} {variant}": changed for name, text in [*seeds.items(), ("talk", talk)]
+             for variant, changed in _long_variants(text).items()}
+    assert min(map(len, texts.values())) >= matcher_module.NARROW_MIN
+    keyed = []
+    real_key = NarrowSearch.key
+    monkeypatch.setattr(NarrowSearch, "key", lambda self, text: keyed.append(real_key(self, text)) or keyed[-1])
+    total = 0
+    for matcher in (bundled, synthetic):
+        for name, text in texts.items():
+            for lang in ("vi", "en"):
+                narrow = matcher.find(text, lang)
+                monkeypatch.setattr(matcher_module, "NARROW_MIN", 10 ** 9)
+                general = matcher.find(text, lang)
+                monkeypatch.setattr(matcher_module, "NARROW_MIN", 2000)
+                assert narrow == general, (name, lang)
+                assert_well_formed(narrow, text)
+                total += len(narrow)
+    assert total > 20_000
+    pieces = [k for k in keyed if k is not None and len(k._pieces) > 1]
+    assert len(pieces) > 20 and sum(k is None for k in keyed) > 20  # both ways, and the general path
+
+
+def test_narrow_search_stands_aside_for_a_large_alphabet():
+    """More letters than a byte holds: the general path finds the terms."""
+    letters = [chr(c) for c in range(0x4E00, 0x4E00 + 300)]  # CJK ideographs, all \\w
+    entries = [Entry(f"c{i}", "phrase", a + b, a + b) for i, (a, b) in enumerate(zip(letters, letters[1:]))]
+    matcher = Matcher(entries)
+    text = (" ".join(e.vi for e in entries) + "\n") * 10
+    assert len(text) >= 2000
+    found_terms = matcher.find(text, "vi")
+    assert matcher._narrow[("vi", False, True)][0] is None
+    assert len(found_terms) == 10 * len(entries)

@@ -1,0 +1,221 @@
+"""The term matcher's fast path for long texts: the search over a one-byte alphabet.
+
+Every letter or digit of a glossary's patterns gets a byte of its own (there is
+room for 250); a text is mapped, one UTF-16 code unit at a time, through a
+numpy table to those bytes (its other letters to one more, whitespace and
+punctuation to two others), so that lower-casing, separating and mapping
+offsets back to the text are array operations, and offsets in the key are
+offsets in the bytes. The mapping gives the key :mod:`glossary.matcher` makes
+(lower case, whitespace runs made one space; the lines that need
+:func:`corpus.normalize.key` keyed by it). A text with a letter whose lower
+case is not one character (``İ``) or depends on its context (``Σ``), or with
+a character beyond the BMP, is left to the matcher's general path
+(:meth:`NarrowSearch.find` returns None), as is one that is all a line that
+needs :func:`~corpus.normalize.key`.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+import numpy as np
+from ahocorasick_rs import BytesAhoCorasick, MatchKind
+
+from corpus.normalize import key
+
+__all__ = ["NarrowSearch", "NarrowKey"]
+
+SPACE, SEP, OTHER, BAIL = 0x20, 0x01, 0xFE, 0xFF
+_CODES = [c for c in range(2, OTHER) if c != SPACE]  # for the patterns' letters and digits
+_WORD = re.compile(r"\w")
+_SPACE_RUN = re.compile(r"\s{2,}")
+_TO_SPACE = bytes.maketrans(bytes([SEP]), bytes([SPACE]))
+_LETTER = 0
+
+
+@lru_cache(maxsize=1)
+def _classes(needs_key: re.Pattern):
+    """``(kind, lower, word, keyed)`` of every BMP code point: *kind* is the byte of a
+    character as written (whitespace, punctuation, or one left to the general path),
+    0 for a letter or digit, whose lower case is then *lower*; *word*: whether it is
+    ``\\w``; *keyed*: whether :func:`corpus.normalize.key` can key it where it stands."""
+    kind = np.zeros(0x10000, np.uint8)
+    lower = np.arange(0x10000, dtype=np.int64)
+    word = np.zeros(0x10000, bool)
+    keyed = np.zeros(0x10000, bool)
+    for cp in range(0x10000):
+        char = chr(cp)
+        low = char.lower()
+        word[cp] = bool(_WORD.match(char))
+        keyed[cp] = bool(needs_key.match(char))
+        if keyed[cp] or 0xD800 <= cp < 0xE000 or len(low) != 1 or char == "\u03a3":
+            kind[cp] = BAIL
+        elif low.isspace():
+            kind[cp] = SPACE
+        elif not _WORD.match(low):
+            kind[cp] = SEP
+        else:
+            lower[cp] = ord(low)
+    return kind, lower, word, keyed
+
+
+class NarrowKey:
+    """A text's key in the one-byte alphabet, with the map back to the text.
+
+    Attributes:
+        codes: the key, one byte a character (uint8 array).
+        first: where each key character begins in the text (None: the identity).
+        after: where each ends (None: ``first + 1``).
+    """
+
+    def __init__(self, text: str, codes, first=None, after=None, pieces=None):
+        self.text, self.codes, self.first, self.after = text, codes, first, after
+        # (key start, text start, text end, key() of a piece that needed it, or None)
+        self._pieces = pieces or [(0, 0, len(text), None)]
+        self._starts = [p[0] for p in self._pieces]
+
+    def spans(self, starts, ends):
+        """Text offsets of the key spans ``starts[i]:ends[i]`` (arrays; spans not empty)."""
+        if self.first is None:
+            return starts, ends
+        return self.first[starts], (self.first[ends - 1] + 1 if self.after is None else self.after[ends - 1])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Text offsets of the key span ``start:end`` (not empty)."""
+        if self.first is None:
+            return start, end
+        last = int(self.first[end - 1]) + 1 if self.after is None else int(self.after[end - 1])
+        return int(self.first[start]), last
+
+    def slice(self, start: int, end: int) -> str:
+        """The key text of ``start:end`` (not empty), as :mod:`glossary.matcher` writes it."""
+        i, j = bisect_right(self._starts, start) - 1, bisect_right(self._starts, end - 1) - 1
+        if i != j:  # across pieces
+            base = self._starts[i]
+            return "".join(self._piece(n, self._starts[n], None) for n in range(i, j + 1))[start - base:end - base]
+        return self._piece(i, start, end)
+
+    def _piece(self, n: int, start: int, end):
+        """The key text of ``start:end`` (*end* None: to its end) inside piece *n*."""
+        k_start, t_start, t_end, keyed = self._pieces[n]
+        k_end = self._starts[n + 1] if n + 1 < len(self._pieces) else len(self.codes)
+        end = k_end if end is None else end
+        if keyed is not None:
+            return keyed.text[start - k_start:end - k_start]
+        if self.first is None:
+            return self.text[start:end].lower()
+        # up to the next key character: a whitespace run the span ends on is all in it
+        stop = int(self.first[end]) if end < k_end else t_end
+        return _SPACE_RUN.sub(" ", self.text[int(self.first[start]):stop].lower())
+
+
+class NarrowSearch:
+    """The engine's patterns in a one-byte alphabet, with what a match needs of its pattern.
+
+    Build with :meth:`build`, which returns None when the patterns do not fit.
+    """
+
+    def __init__(self, engine, table, key_table, keyed, lead, inner, slow_ranges):
+        self.engine, self.table, self.key_table, self.keyed = engine, table, key_table, keyed
+        self.shift = np.where(lead, 1, -1).astype(np.int64)  # engine start -> the term's first character
+        self.inner = np.asarray(inner, np.int64)
+        self.slow_ranges = slow_ranges
+
+    @classmethod
+    def build(cls, words: list[str], lead: list[int], inner: list[int], needs_key: re.Pattern, slow_ranges):
+        """The search for the engine *words* (widened patterns, see :mod:`glossary.matcher`),
+        or None when their letters are not all lower-case BMP letters or digits, or more than 250.
+
+        Parameters:
+            words: the widened patterns, in pattern order.
+            lead, inner: per pattern, whether it begins with a letter or digit, and its length in the key.
+            needs_key: the characters only :func:`corpus.normalize.key` can key.
+            slow_ranges: the function giving the ranges of a text to key with
+                :func:`~corpus.normalize.key` (whole lines, with the whitespace around them).
+        """
+        kind, lower, word, keyed = _classes(needs_key)
+        alphabet = sorted({ord(ch) for w in words for ch in w} - {ord(" ")})
+        if len(alphabet) > len(_CODES) or any(cp > 0xFFFF or kind[cp] != _LETTER or lower[cp] != cp
+                                              for cp in alphabet):
+            return None
+        codes = np.full(0x10000, OTHER, np.uint8)
+        codes[alphabet] = _CODES[:len(alphabet)]
+        table = np.where(kind == _LETTER, codes[lower], kind).astype(np.uint8)
+        # key() has lower-cased its text and made its spaces one " ": no table of kinds
+        key_table = np.where(word, codes, SEP).astype(np.uint8)
+        key_table[ord(" ")] = SPACE
+        key_table[0xD800:0xE000] = BAIL
+        # "\0" is punctuation: its byte stands in no pattern
+        joined = table[np.frombuffer("\0".join(words).encode("utf-16-le"), np.uint16)].tobytes()
+        engine = BytesAhoCorasick(joined.split(bytes([SEP])), matchkind=MatchKind.LeftmostLongest)
+        return cls(engine, table, key_table, keyed, lead, inner, slow_ranges)
+
+    def key(self, text: str):
+        """The :class:`NarrowKey` of *text*, or None when the general path must key it."""
+        units = np.frombuffer(text.encode("utf-16-le"), np.uint16)
+        mapped = self.table[units]
+        if mapped.max() != BAIL:
+            return _collapsed(text, mapped, None)
+        if not self.keyed[np.unique(units[mapped == BAIL])].all():
+            return None
+        slow = self.slow_ranges(text)
+        if len(slow) == 1 and slow[0] == (0, len(text)):
+            return None
+        parts, bounds, k_at = [], [b for r in slow for b in r], 0
+        for t_start, t_end, is_slow in zip([0] + bounds, bounds + [len(text)],
+                                           [False, True] * len(slow) + [False]):
+            if t_start == t_end:
+                continue
+            if is_slow:
+                k = key(text[t_start:t_end], tones=False)
+                codes = self.key_table[np.frombuffer(k.text.encode("utf-16-le"), np.uint16)]
+                if len(codes) != len(k.text) or (len(codes) and codes.max() == BAIL):
+                    return None
+                span = [k.span(p, p + 1) for p in range(len(k.text))]
+                first = np.array([a for a, _ in span], np.int64) + t_start
+                after = np.array([b for _, b in span], np.int64) + t_start
+                parts.append((k_at, t_start, t_end, k, codes, first, after))
+            else:
+                part = _collapsed(text[t_start:t_end], mapped[t_start:t_end], t_start)
+                parts.append((k_at, t_start, t_end, None, part.codes, part.first, part.first + 1))
+            k_at += len(parts[-1][4])
+        return NarrowKey(text, *(np.concatenate([p[n] for p in parts]) for n in (4, 5, 6)),
+                         [p[:4] for p in parts])
+
+    def find(self, text: str, width: int):
+        """The engine's matches in *text*, or None when the general path must key it.
+
+        Parameters:
+            text: any text.
+            width: the matcher's separator width.
+
+        Returns ``(patterns, starts, ends, key)``: per match its pattern index and its
+        span in the key (arrays), and the :class:`NarrowKey`.
+        """
+        k = self.key(text)
+        if k is None:
+            return None
+        wide = (b" " + k.codes.tobytes().translate(_TO_SPACE) + b" ").replace(b" ", b" " * width)
+        found = self.engine.find_matches_as_indexes(wide)
+        if not found:
+            return np.zeros(0, np.int64), None, None, k
+        found = np.array(found, np.int64)
+        pids = found[:, 0]
+        at = found[:, 1] + self.shift[pids]  # the term's first letter or first separator, in wide
+        spaces = np.flatnonzero(np.frombuffer(wide, np.uint8) == SPACE)
+        starts = at - 1 - np.searchsorted(spaces, at) // width * (width - 1)
+        # a term's edge punctuation may own the padding at either end
+        return pids, np.maximum(starts, 0), np.minimum(starts + self.inner[pids], len(k.codes)), k
+
+
+def _collapsed(text: str, mapped, offset) -> NarrowKey:
+    """The :class:`NarrowKey` of *text* (a piece at *offset* of a longer one, or None)
+    from its mapped characters: whitespace runs made one character."""
+    space = mapped == SPACE
+    repeat = space[1:] & space[:-1]  # a whitespace character after another one
+    if not repeat.any():  # the identity, as an array inside a longer text
+        return NarrowKey(text, mapped, None if offset is None else np.arange(offset, offset + len(mapped)))
+    keep = np.ones(len(mapped), bool)
+    keep[1:] = ~repeat
+    return NarrowKey(text, mapped[keep], np.flatnonzero(keep) + (offset or 0))
