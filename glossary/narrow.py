@@ -1,23 +1,32 @@
 """The term matcher's fast path for long texts: the search over a one-byte alphabet.
 
-Every letter or digit of a glossary's patterns gets a byte of its own (there is
-room for 250); a text is mapped, one UTF-16 code unit at a time, through a
-numpy table to those bytes (its other letters to one more, whitespace and
-punctuation to two others), so that lower-casing, separating and mapping
-offsets back to the text are array operations, and offsets in the key are
-offsets in the bytes. The mapping gives the key :mod:`glossary.matcher` makes
-(lower case, whitespace runs made one space; the lines that need
-:func:`corpus.normalize.key` keyed by it). A text with a letter whose lower
-case is not one character (``İ``) or depends on its context (``Σ``), or with
-a character beyond the BMP, is left to the matcher's general path
-(:meth:`NarrowSearch.find` returns None), as is one that is all a line that
-needs :func:`~corpus.normalize.key`.
+Every letter or digit of a glossary's patterns gets a byte of its own, and so
+does each one that begins a word of a pattern, as a first letter (there is
+room for 220 in all). A text is mapped, one UTF-16 code unit at a time,
+through a numpy table to those bytes (its other letters to one more, all
+whitespace and punctuation to one separator byte), and the first letter of
+each of its words is marked. Lower-casing, separating and mapping offsets back
+to the text are then array operations, offsets in the key are offsets in the
+bytes, and word boundaries need no padding: a term's pattern begins on a
+marked first letter and ends on a separator (its own edge punctuation, or the
+one after it), so a match can only begin and end on word boundaries and two
+terms side by side share nothing. That holds while no term begins with
+punctuation; a glossary with one is left to the matcher's general path
+(:meth:`NarrowSearch.build` returns None).
+
+The mapping gives the key :mod:`glossary.matcher` makes (lower case,
+whitespace runs made one space; the lines that need :func:`corpus.normalize.key`
+keyed by it). A text with a letter whose lower case is not one character
+(``İ``) or depends on its context (``Σ``), or with a character beyond the BMP,
+is left to the general path (:meth:`NarrowSearch.find` returns None), as is one
+that is all a line that needs :func:`~corpus.normalize.key`.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from ahocorasick_rs import BytesAhoCorasick, MatchKind
@@ -27,10 +36,10 @@ from corpus.normalize import key
 __all__ = ["NarrowSearch", "NarrowKey"]
 
 SPACE, SEP, OTHER, BAIL = 0x20, 0x01, 0xFE, 0xFF
-_CODES = [c for c in range(2, OTHER) if c != SPACE]  # for the patterns' letters and digits
+_CODES = list(range(SPACE + 1, OTHER))  # for the patterns' letters and digits, and marked first letters
 _WORD = re.compile(r"\w")
 _SPACE_RUN = re.compile(r"\s{2,}")
-_TO_SPACE = bytes.maketrans(bytes([SEP]), bytes([SPACE]))
+_AFTER_SPACE = re.compile(r"(?<= )[^ ]")
 _LETTER = 0
 
 
@@ -116,28 +125,34 @@ class NarrowSearch:
     Build with :meth:`build`, which returns None when the patterns do not fit.
     """
 
-    def __init__(self, engine, table, key_table, keyed, lead, inner, slow_ranges):
-        self.engine, self.table, self.key_table, self.keyed = engine, table, key_table, keyed
-        self.shift = np.where(lead, 1, -1).astype(np.int64)  # engine start -> the term's first character
+    def __init__(self, engine, table, key_table, marks, keyed, inner, slow_ranges):
+        self.engine, self.table, self.key_table, self.marks, self.keyed = engine, table, key_table, marks, keyed
         self.inner = np.asarray(inner, np.int64)
         self.slow_ranges = slow_ranges
 
     @classmethod
-    def build(cls, words: list[str], lead: list[int], inner: list[int], needs_key: re.Pattern, slow_ranges):
-        """The search for the engine *words* (widened patterns, see :mod:`glossary.matcher`),
-        or None when their letters are not all lower-case BMP letters or digits, or more than 250.
+    def build(cls, patterns: list[tuple[str, int, int]], needs_key: re.Pattern, slow_ranges):
+        """The search for the matcher's *patterns*, or None when one begins with punctuation,
+        or their letters are not all lower-case BMP letters or digits, or are too many.
 
         Parameters:
-            words: the widened patterns, in pattern order.
-            lead, inner: per pattern, whether it begins with a letter or digit, and its length in the key.
+            patterns: ``(core, lead, trail)`` of each pattern, in pattern order (see
+                :mod:`glossary.matcher`: *core* has its separators made spaces; *lead* and
+                *trail* are 1 where it begins or ends with a letter or digit).
             needs_key: the characters only :func:`corpus.normalize.key` can key.
             slow_ranges: the function giving the ranges of a text to key with
                 :func:`~corpus.normalize.key` (whole lines, with the whitespace around them).
         """
+        if not all(lead for _, lead, _ in patterns):
+            return None
         kind, lower, word, keyed = _classes(needs_key)
-        alphabet = sorted({ord(ch) for w in words for ch in w} - {ord(" ")})
-        if len(alphabet) > len(_CODES) or any(cp > 0xFFFF or kind[cp] != _LETTER or lower[cp] != cp
-                                              for cp in alphabet):
+        words = [core + " " * trail for core, _, trail in patterns]  # a term ends on a separator
+        joined = "\0".join(words)  # "\0" is punctuation: its byte stands in no pattern
+        alphabet = sorted(set(map(ord, joined)) - {0, ord(" ")})
+        if any(cp > 0xFFFF or kind[cp] != _LETTER or lower[cp] != cp for cp in alphabet):
+            return None
+        initials = sorted({ord(w[0]) for w in words} | {ord(c) for w in words for c in _AFTER_SPACE.findall(w)})
+        if len(alphabet) + len(initials) > len(_CODES):
             return None
         codes = np.full(0x10000, OTHER, np.uint8)
         codes[alphabet] = _CODES[:len(alphabet)]
@@ -146,10 +161,14 @@ class NarrowSearch:
         key_table = np.where(word, codes, SEP).astype(np.uint8)
         key_table[ord(" ")] = SPACE
         key_table[0xD800:0xE000] = BAIL
-        # "\0" is punctuation: its byte stands in no pattern
-        joined = table[np.frombuffer("\0".join(words).encode("utf-16-le"), np.uint16)].tobytes()
-        engine = BytesAhoCorasick(joined.split(bytes([SEP])), matchkind=MatchKind.LeftmostLongest)
-        return cls(engine, table, key_table, keyed, lead, inner, slow_ranges)
+        # marks[code + 256 * (after a separator)]: separators made one, a word's first letter marked
+        marks = np.arange(512, dtype=np.uint8)
+        marks[[SEP, SEP + 256, SPACE + 256]] = SPACE
+        marks[codes[initials].astype(np.int64) + 256] = _CODES[len(alphabet):len(alphabet) + len(initials)]
+        encoded = _marked(table[np.frombuffer(joined.encode("utf-16-le"), np.uint16)], marks).tobytes()
+        at = np.cumsum([0] + [len(w) + 1 for w in words]).tolist()
+        engine = BytesAhoCorasick([encoded[a:b - 1] for a, b in zip(at, at[1:])], matchkind=MatchKind.LeftmostLongest)
+        return cls(engine, table, key_table, marks, keyed, [len(core) for core, _, _ in patterns], slow_ranges)
 
     def key(self, text: str):
         """The :class:`NarrowKey` of *text*, or None when the general path must key it."""
@@ -183,12 +202,8 @@ class NarrowSearch:
         return NarrowKey(text, *(np.concatenate([p[n] for p in parts]) for n in (4, 5, 6)),
                          [p[:4] for p in parts])
 
-    def find(self, text: str, width: int):
+    def find(self, text: str):
         """The engine's matches in *text*, or None when the general path must key it.
-
-        Parameters:
-            text: any text.
-            width: the matcher's separator width.
 
         Returns ``(patterns, starts, ends, key)``: per match its pattern index and its
         span in the key (arrays), and the :class:`NarrowKey`.
@@ -196,17 +211,22 @@ class NarrowSearch:
         k = self.key(text)
         if k is None:
             return None
-        wide = (b" " + k.codes.tobytes().translate(_TO_SPACE) + b" ").replace(b" ", b" " * width)
-        found = self.engine.find_matches_as_indexes(wide)
+        found = self.engine.find_matches_as_indexes(_marked(k.codes, self.marks).tobytes() + b" ")
         if not found:
             return np.zeros(0, np.int64), None, None, k
-        found = np.array(found, np.int64)
-        pids = found[:, 0]
-        at = found[:, 1] + self.shift[pids]  # the term's first letter or first separator, in wide
-        spaces = np.flatnonzero(np.frombuffer(wide, np.uint8) == SPACE)
-        starts = at - 1 - np.searchsorted(spaces, at) // width * (width - 1)
-        # a term's edge punctuation may own the padding at either end
-        return pids, np.maximum(starts, 0), np.minimum(starts + self.inner[pids], len(k.codes)), k
+        found = np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
+        pids, starts = found[:, 0], found[:, 1]
+        # a term's edge punctuation may own the padding at the end
+        return pids, starts, np.minimum(starts + self.inner[pids], len(k.codes)), k
+
+
+def _marked(codes, marks):
+    """*codes* (uint8) with their separators made one and the first letter of each word marked."""
+    index = codes.astype(np.uint16)
+    if len(index):
+        index[0] += 256
+        index[1:] += (codes[:-1] <= SPACE).astype(np.uint16) << 8
+    return marks[index]
 
 
 def _collapsed(text: str, mapped, offset) -> NarrowKey:

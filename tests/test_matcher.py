@@ -335,14 +335,14 @@ def test_narrow_search_gives_the_same_matches(bundled, seeds, iwslt, monkeypatch
     keyed = []
     real_key = NarrowSearch.key
     monkeypatch.setattr(NarrowSearch, "key", lambda self, text: keyed.append(real_key(self, text)) or keyed[-1])
-    total = 0
+    total, narrow_min = 0, matcher_module.NARROW_MIN
     for matcher in (bundled, synthetic):
         for name, text in texts.items():
             for lang in ("vi", "en"):
                 narrow = matcher.find(text, lang)
                 monkeypatch.setattr(matcher_module, "NARROW_MIN", 10 ** 9)
                 general = matcher.find(text, lang)
-                monkeypatch.setattr(matcher_module, "NARROW_MIN", 2000)
+                monkeypatch.setattr(matcher_module, "NARROW_MIN", narrow_min)
                 assert narrow == general, (name, lang)
                 assert_well_formed(narrow, text)
                 total += len(narrow)
@@ -361,3 +361,14 @@ def test_narrow_search_stands_aside_for_a_large_alphabet():
     found_terms = matcher.find(text, "vi")
     assert matcher._narrow[("vi", False, True)][0] is None
     assert len(found_terms) == 10 * len(entries)
+
+
+def test_narrow_search_stands_aside_for_a_term_that_begins_with_punctuation(bundled):
+    """Such a term may own the one separator the term before it ends on (``x.vn``): the
+    one-byte search cannot see that, so the general path finds both."""
+    matcher = Matcher([Entry("x", "phrase", "x", "x"), Entry("vn", "phrase", ".vn", ".vn")])
+    text = "x.vn " * 200
+    found_terms = matcher.find(text, "vi")
+    assert matcher._narrow[("vi", False, True)][0] is None
+    assert [m.text for m in found_terms[:2]] == ["x", ".vn"] and len(found_terms) == 400
+    assert bundled._narrow_search(("vi", False, True), bundled._automaton("vi", False, True)[2])[0] is not None
