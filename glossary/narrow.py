@@ -40,6 +40,7 @@ _CODES = list(range(SPACE + 1, OTHER))  # for the patterns' letters and digits, 
 _WORD = re.compile(r"\w")
 _SPACE_RUN = re.compile(r"\s{2,}")
 _AFTER_SPACE = re.compile(r"(?<= )[^ ]")
+_SPACES = re.compile(" +")
 _LETTER = 0
 
 
@@ -125,10 +126,12 @@ class NarrowSearch:
     Build with :meth:`build`, which returns None when the patterns do not fit.
     """
 
-    def __init__(self, engine, table, key_table, marks, keyed, inner, slow_ranges):
+    def __init__(self, engine, table, key_table, marks, keyed, inner, slow_ranges, words):
         self.engine, self.table, self.key_table, self.marks, self.keyed = engine, table, key_table, marks, keyed
         self.inner = np.asarray(inner, np.int64)
         self.slow_ranges = slow_ranges
+        # joins texts searched as one: more separators in a row than any pattern holds
+        self.joiner = "\0" * (1 + max((len(run) for w in words for run in _SPACES.findall(w)), default=0))
 
     @classmethod
     def build(cls, patterns: list[tuple[str, int, int]], needs_key: re.Pattern, slow_ranges):
@@ -168,7 +171,8 @@ class NarrowSearch:
         encoded = _marked(table[np.frombuffer(joined.encode("utf-16-le"), np.uint16)], marks).tobytes()
         at = np.cumsum([0] + [len(w) + 1 for w in words]).tolist()
         engine = BytesAhoCorasick([encoded[a:b - 1] for a, b in zip(at, at[1:])], matchkind=MatchKind.LeftmostLongest)
-        return cls(engine, table, key_table, marks, keyed, [len(core) for core, _, _ in patterns], slow_ranges)
+        return cls(engine, table, key_table, marks, keyed, [len(core) for core, _, _ in patterns], slow_ranges,
+                   words)
 
     def key(self, text: str):
         """The :class:`NarrowKey` of *text*, or None when the general path must key it."""
@@ -202,6 +206,25 @@ class NarrowSearch:
         return NarrowKey(text, *(np.concatenate([p[n] for p in parts]) for n in (4, 5, 6)),
                          [p[:4] for p in parts])
 
+    def key_many(self, texts: list[str]):
+        """``(key, offsets, general)``: the :class:`NarrowKey` of *texts* joined by
+        separators no term spans, where each begins in the joined text, and the
+        indexes of the texts the general path must key (blanked in the key)."""
+        joined = self.joiner.join(texts)
+        units = joined.encode("utf-16-le")
+        if len(units) != 2 * len(joined):  # characters beyond the BMP: those texts are left out
+            astral = {i for i, t in enumerate(texts) if len(t.encode("utf-16-le")) != 2 * len(t)}
+            k, offsets, general = self.key_many(["" if i in astral else t for i, t in enumerate(texts)])
+            return k, offsets, sorted(astral.union(general))
+        offsets = np.cumsum([0] + [len(t) + len(self.joiner) for t in texts[:-1]])
+        mapped = self.table[np.frombuffer(units, np.uint16)]
+        general = []
+        if mapped.max() == BAIL:
+            general = np.unique(np.searchsorted(offsets, np.flatnonzero(mapped == BAIL), "right") - 1).tolist()
+            for i in general:
+                mapped[offsets[i]:offsets[i] + len(texts[i])] = SEP
+        return _collapsed(joined, mapped, None), offsets, general
+
     def find(self, text: str):
         """The engine's matches in *text*, or None when the general path must key it.
 
@@ -209,15 +232,20 @@ class NarrowSearch:
         span in the key (arrays), and the :class:`NarrowKey`.
         """
         k = self.key(text)
-        if k is None:
-            return None
+        return None if k is None else (*self.search(k, len(k.codes)), k)
+
+    def search(self, k: NarrowKey, ends):
+        """``(patterns, starts, ends)`` of the matches in the key *k*: per match its pattern
+        index and its span in the key (arrays); *ends*: where a match must end at the latest
+        (a term's edge punctuation may own the separator after the text), or a function
+        giving that (an array) from the starts."""
         found = self.engine.find_matches_as_indexes(_marked(k.codes, self.marks).tobytes() + b" ")
         if not found:
-            return np.zeros(0, np.int64), None, None, k
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
         found = np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
         pids, starts = found[:, 0], found[:, 1]
-        # a term's edge punctuation may own the padding at the end
-        return pids, starts, np.minimum(starts + self.inner[pids], len(k.codes)), k
+        limit = ends(starts) if callable(ends) else ends
+        return pids, starts, np.minimum(starts + self.inner[pids], limit)
 
 
 def _marked(codes, marks):

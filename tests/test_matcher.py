@@ -372,3 +372,26 @@ def test_narrow_search_stands_aside_for_a_term_that_begins_with_punctuation(bund
     assert matcher._narrow[("vi", False, True)][0] is None
     assert [m.text for m in found_terms[:2]] == ["x", ".vn"] and len(found_terms) == 400
     assert bundled._narrow_search(("vi", False, True), bundled._automaton("vi", False, True)[2])[0] is not None
+
+
+def test_find_many_equals_find_on_each_line(bundled, seeds, iwslt):
+    """Lines searched as one text (joined by separators no term spans) give each line's own matches,
+    including the lines the one-byte search leaves to the general path."""
+    rng = random.Random(11)
+    grams = sorted({" ".join(toks[i:i + n]) for vi, en in iwslt("tst2013")[:300] for side in (vi, en)
+                    for toks in [side.split()] for n in (1, 2, 3) for i in range(len(toks) - n + 1)})
+    synthetic = Matcher([Entry(f"t{i}", "phrase", t, t) for i, t in enumerate(rng.sample(grams, 3000))])
+    lines = [line for text in seeds.values() for line in text.split("\n")]
+    lines += [side for pair in iwslt("tst2013")[:600] for side in pair]
+    lines += ["", " ", "the U.S.", "U.S.  ", "\tViệt Nam\t", unicodedata.normalize("NFD", "Việt Nam và Triều Tiên"),
+              "İstanbul Việt Nam", "😀 Việt Nam", "Σ Việt Nam", "Việt\u200bNam Việt Nam", "Kim Yong-nam "]
+    rng.shuffle(lines)
+    total = 0
+    for matcher in (bundled, synthetic):
+        for lang in ("vi", "en"):
+            each = [matcher.find(line, lang) for line in lines]
+            assert matcher.find_many(lines, lang) == each
+            assert matcher.find_many(lines[:3], lang) == each[:3]
+            total += sum(map(len, each))
+    assert total > 5000
+    assert bundled.find_many([], "vi") == [] and bundled.find_many(["Việt Nam"], "vi") == [bundled.find("Việt Nam", "vi")]
