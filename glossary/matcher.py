@@ -88,6 +88,8 @@ def term_keys(form: str, *, folded: bool = False) -> set[str]:
     if folded:
         return {key(form, folded=True).text.strip()} - {""}
     base = nfc(form)
+    if base.isascii():  # no tone marks to place
+        return {key(base, tones=False).text.strip()} - {""}
     variants = {base, canonical_tones(base, TRADITIONAL), canonical_tones(base, MODERN)}
     return {key(v, tones=False).text.strip() for v in variants} - {""}
 
@@ -227,24 +229,33 @@ class Matcher:
         self._automata: dict = {}
         self._cores: dict = {}  # spec -> (core, lead, trail) of its patterns, until its narrow search is built
         self._narrow: dict = {}  # spec -> (NarrowSearch or None, the simple patterns' matches)
+        self._words: dict = {}  # spec -> the UTF-8 engine's patterns, until it is built
+        self._engines: dict = {}
+        self._form_keys: dict = {}  # (form, folded) -> (its keys, their patterns), for every spec
 
     def _automaton(self, lang: str, folded: bool, deprecated: bool):
-        """``(engine or None, separator width, patterns)`` for these options, built once;
-        ``patterns[i]`` is ``(lead, inner length, candidates, edged)`` of the engine's pattern *i*."""
+        """``(separator width, patterns)`` for these options, built once; ``patterns[i]`` is
+        ``(lead, inner length, candidates, edged)`` of the engines' pattern *i* (the engine
+        for UTF-8 keys is built when first needed, as is the narrow search)."""
         spec = (lang, folded, deprecated)
         if spec not in self._automata:
             groups: dict[tuple, list] = {}
+            known = self._form_keys
             for index, entry in enumerate(self.entries):
                 for form, status in entry.forms(lang, deprecated=deprecated):
-                    keys = term_keys(form, folded=folded)
-                    cand = (_RANK[status], index, form, status, frozenset(keys))
-                    for pattern in {_pattern(k) for k in keys} - {None}:
+                    keyed = known.get((form, folded))
+                    if keyed is None:
+                        keys = frozenset(term_keys(form, folded=folded))
+                        keyed = known[form, folded] = keys, {_pattern(k) for k in keys} - {None}
+                    cand = (_RANK[status], index, form, status, keyed[0])
+                    for pattern in keyed[1]:
                         groups.setdefault(pattern, []).append(cand)
             # Forms that differ only in edge punctuation (U.S. / U S) share one padded key:
             # the last group wins, as when one automaton word is added twice.
             by_word = {}
             for (core, lead, trail), cands in groups.items():
-                cands = sorted(set(cands), key=lambda c: c[:4])
+                if len(cands) > 1:
+                    cands = sorted(set(cands), key=lambda c: c[:4])
                 by_word[" " * lead + core + " " * trail] = (core, lead, trail, cands)
             # A separator the term owns (U.S.) and the boundary next to it each need a space
             # of their own; two owned edges (x. then .y) must not share one: width 3.
@@ -254,12 +265,18 @@ class Matcher:
                 words.append(_widened(core, lead, trail, width))
                 cores.append((core, lead, trail))
                 patterns.append((lead, len(core), cands, not (lead and trail)))
-            engine = None
-            if words:
-                engine = BytesAhoCorasick([w.encode("utf-8") for w in words], matchkind=MatchKind.LeftmostLongest)
-            self._automata[spec] = (engine, width, patterns)
+            self._automata[spec] = (width, patterns)
+            self._words[spec] = words
             self._cores[spec] = cores
         return self._automata[spec]
+
+    def _engine(self, spec):
+        """The engine for UTF-8 keys of *spec* (see the module docs), built once."""
+        if spec not in self._engines:
+            words = self._words.pop(spec)
+            self._engines[spec] = BytesAhoCorasick([w.encode("utf-8") for w in words],
+                                                   matchkind=MatchKind.LeftmostLongest)
+        return self._engines[spec]
 
     def _narrow_search(self, spec, patterns):
         """``(NarrowSearch or None, per pattern (entry, form, status) or None)`` for *spec*, built once;
@@ -285,8 +302,8 @@ class Matcher:
         """
         if lang not in LANGS:
             raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
-        engine, width, patterns = self._automaton(lang, folded, include_deprecated)
-        if engine is None or not text:
+        width, patterns = self._automaton(lang, folded, include_deprecated)
+        if not patterns or not text:
             return []
         # The matches are many small acyclic objects: collecting garbage while they are
         # made would only walk the matcher's (large) candidate tables again and again.
@@ -298,7 +315,7 @@ class Matcher:
                 found = search.find(text) if search is not None else None
                 if found is not None:
                     return self._collect_narrow(found[3], *found[:3], 0, patterns, simple)
-            return self._collect(text, folded, width, engine, patterns)
+            return self._collect(text, folded, width, self._engine((lang, folded, include_deprecated)), patterns)
         finally:
             if enabled:
                 gc.enable()
@@ -343,10 +360,10 @@ class Matcher:
         texts = list(texts)
         if lang not in LANGS:
             raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
-        engine, width, patterns = self._automaton(lang, folded, include_deprecated)
+        _, patterns = self._automaton(lang, folded, include_deprecated)
         spec = (lang, folded, include_deprecated)
         search = None
-        if engine is not None and not folded and sum(map(len, texts)) >= NARROW_MIN:
+        if patterns and not folded and sum(map(len, texts)) >= NARROW_MIN:
             search, simple = self._narrow_search(spec, patterns)
         if search is None or len(texts) < 2:
             return [self.find(text, lang, folded=folded, include_deprecated=include_deprecated) for text in texts]
