@@ -239,36 +239,47 @@ class Matcher:
         for UTF-8 keys is built when first needed, as is the narrow search)."""
         spec = (lang, folded, deprecated)
         if spec not in self._automata:
-            groups: dict[tuple, list] = {}
-            known = self._form_keys
-            for index, entry in enumerate(self.entries):
-                for form, status in entry.forms(lang, deprecated=deprecated):
-                    keyed = known.get((form, folded))
-                    if keyed is None:
-                        keys = frozenset(term_keys(form, folded=folded))
-                        keyed = known[form, folded] = keys, {_pattern(k) for k in keys} - {None}
-                    cand = (_RANK[status], index, form, status, keyed[0])
-                    for pattern in keyed[1]:
-                        groups.setdefault(pattern, []).append(cand)
-            # Forms that differ only in edge punctuation (U.S. / U S) share one padded key:
-            # the last group wins, as when one automaton word is added twice.
-            by_word = {}
-            for (core, lead, trail), cands in groups.items():
-                if len(cands) > 1:
-                    cands = sorted(set(cands), key=lambda c: c[:4])
-                by_word[" " * lead + core + " " * trail] = (core, lead, trail, cands)
-            # A separator the term owns (U.S.) and the boundary next to it each need a space
-            # of their own; two owned edges (x. then .y) must not share one: width 3.
-            width = 3 if any(not lead for _, lead, _, _ in by_word.values()) else 2
-            words, patterns, cores = [], [], []
-            for core, lead, trail, cands in by_word.values():
-                words.append(_widened(core, lead, trail, width))
-                cores.append((core, lead, trail))
-                patterns.append((lead, len(core), cands, not (lead and trail)))
-            self._automata[spec] = (width, patterns)
-            self._words[spec] = words
-            self._cores[spec] = cores
+            enabled = gc.isenabled()
+            gc.disable()  # many small objects and no cycles: collecting would only walk them again and again
+            try:
+                self._automata[spec] = self._build(spec)
+            finally:
+                if enabled:
+                    gc.enable()
         return self._automata[spec]
+
+    def _build(self, spec):
+        """The ``(separator width, patterns)`` of :meth:`_automaton`."""
+        lang, folded, deprecated = spec
+        groups: dict[tuple, list] = {}
+        known = self._form_keys
+        for index, entry in enumerate(self.entries):
+            for form, status in entry.forms(lang, deprecated=deprecated):
+                keyed = known.get((form, folded))
+                if keyed is None:
+                    keys = frozenset(term_keys(form, folded=folded))
+                    keyed = known[form, folded] = keys, {_pattern(k) for k in keys} - {None}
+                cand = (_RANK[status], index, form, status, keyed[0])
+                for pattern in keyed[1]:
+                    groups.setdefault(pattern, []).append(cand)
+        # Forms that differ only in edge punctuation (U.S. / U S) share one padded key:
+        # the last group wins, as when one automaton word is added twice.
+        by_word = {}
+        for (core, lead, trail), cands in groups.items():
+            if len(cands) > 1:
+                cands = sorted(set(cands), key=lambda c: c[:4])
+            by_word[" " * lead + core + " " * trail] = (core, lead, trail, cands)
+        # A separator the term owns (U.S.) and the boundary next to it each need a space
+        # of their own; two owned edges (x. then .y) must not share one: width 3.
+        width = 3 if any(not lead for _, lead, _, _ in by_word.values()) else 2
+        words, patterns, cores = [], [], []
+        for core, lead, trail, cands in by_word.values():
+            words.append(_widened(core, lead, trail, width))
+            cores.append((core, lead, trail))
+            patterns.append((lead, len(core), cands, not (lead and trail)))
+        self._words[spec] = words
+        self._cores[spec] = cores
+        return width, patterns
 
     def _engine(self, spec):
         """The engine for UTF-8 keys of *spec* (see the module docs), built once."""
