@@ -36,6 +36,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import numpy as np
@@ -45,7 +46,7 @@ from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc
 from glossary.model import LANGS, Entry
 from glossary.narrow import NarrowSearch
 
-__all__ = ["TermMatch", "Matcher", "term_keys"]
+__all__ = ["TermMatch", "Matcher", "term_keys", "paused_gc"]
 
 _SEP = re.compile(r"[^\w ]")
 _RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
@@ -62,6 +63,19 @@ _OTHER_SEP = re.compile(r"[^\w\x00-\x7f]")
 # Texts this long (characters) are searched over a one-byte alphabet (glossary.narrow): its
 # array set-up is repaid past about 600 characters (measured with 100,000 terms on IWSLT lines).
 NARROW_MIN = 600
+
+
+@contextmanager
+def paused_gc():
+    """No garbage collection inside: for code that makes many small objects and no
+    cycles (matches, glossary tables), which collections would only walk again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class TermMatch(NamedTuple):
@@ -239,13 +253,8 @@ class Matcher:
         for UTF-8 keys is built when first needed, as is the narrow search)."""
         spec = (lang, folded, deprecated)
         if spec not in self._automata:
-            enabled = gc.isenabled()
-            gc.disable()  # many small objects and no cycles: collecting would only walk them again and again
-            try:
+            with paused_gc():
                 self._automata[spec] = self._build(spec)
-            finally:
-                if enabled:
-                    gc.enable()
         return self._automata[spec]
 
     def _build(self, spec):
@@ -294,10 +303,12 @@ class Matcher:
         the second item is None for a pattern that needs :func:`_choose` (edged, or with candidates
         written otherwise than the first)."""
         if spec not in self._narrow:
-            search = NarrowSearch.build(self._cores.pop(spec), _NEEDS_KEY, _slow_ranges)
-            # _choose picks the first candidate whatever the text when its keys hold every other's
-            simple = [None if edged or any(not c[4] <= cands[0][4] for c in cands[1:])
-                      else (self.entries[cands[0][1]], cands[0][2], cands[0][3]) for _, _, cands, edged in patterns]
+            with paused_gc():
+                search = NarrowSearch.build(self._cores.pop(spec), _NEEDS_KEY, _slow_ranges)
+                # _choose picks the first candidate whatever the text when its keys hold every other's
+                simple = [None if edged or any(not c[4] <= cands[0][4] for c in cands[1:])
+                          else (self.entries[cands[0][1]], cands[0][2], cands[0][3])
+                          for _, _, cands, edged in patterns]
             self._narrow[spec] = (search, simple)
         return self._narrow[spec]
 
@@ -316,20 +327,13 @@ class Matcher:
         width, patterns = self._automaton(lang, folded, include_deprecated)
         if not patterns or not text:
             return []
-        # The matches are many small acyclic objects: collecting garbage while they are
-        # made would only walk the matcher's (large) candidate tables again and again.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             if not folded and len(text) >= NARROW_MIN:
                 search, simple = self._narrow_search((lang, folded, include_deprecated), patterns)
                 found = search.find(text) if search is not None else None
                 if found is not None:
                     return self._collect_narrow(found[3], *found[:3], 0, patterns, simple)
             return self._collect(text, folded, width, self._engine((lang, folded, include_deprecated)), patterns)
-        finally:
-            if enabled:
-                gc.enable()
 
     def _collect(self, text: str, folded: bool, width: int, engine, patterns) -> list[TermMatch]:
         """The matches of :meth:`find`: the engine's, mapped back to offsets in *text*."""
@@ -378,9 +382,7 @@ class Matcher:
             search, simple = self._narrow_search(spec, patterns)
         if search is None or len(texts) < 2:
             return [self.find(text, lang, folded=folded, include_deprecated=include_deprecated) for text in texts]
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():
             k, offsets, general = search.key_many(texts)
             bounds = offsets if k.first is None else np.searchsorted(k.first, offsets)  # texts' starts in the key
             ends = np.append(bounds[1:] - len(search.joiner), len(k.codes))
@@ -389,9 +391,6 @@ class Matcher:
             flat = self._collect_narrow(k, pids, starts, stops, offsets[owner], patterns, simple)
             cuts = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
             out = [flat[a:b] for a, b in zip(cuts, cuts[1:])]
-        finally:
-            if enabled:
-                gc.enable()
         for i in general:
             out[i] = self.find(texts[i], lang, folded=folded, include_deprecated=include_deprecated)
         return out

@@ -341,10 +341,12 @@ class SQLiteStore(Store):
 
     def glossary_entries(self) -> list:
         """All entries as ``glossary.model.Entry``, ordered by id."""
+        from glossary.matcher import paused_gc
         from glossary.model import Entry
 
         rows = self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall()
-        return [Entry.from_dict(json.loads(row[0])) for row in rows]
+        with paused_gc():
+            return [Entry.from_dict(json.loads(row[0])) for row in rows]
 
     def glossary_origins(self) -> dict[str, str]:
         """Entry id -> where it came from (``bundled`` or an imported file)."""
