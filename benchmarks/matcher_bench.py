@@ -21,7 +21,8 @@ it runs on the first ``--regex-kb`` KB, the matcher on the same sample too.
 Each run also checks the results against the previous implementation, kept here
 only (``OverlappingMatcher``: pyahocorasick reporting every overlapping occurrence,
 leftmost-longest chosen in Python), on the whole text in the same run: the match
-lists must be equal, and both speeds are printed.
+lists must be equal, and both speeds are printed; and ``find_many`` over the lines
+must give the matches of one ``find`` per line.
 
 Usage: python benchmarks/matcher_bench.py [--terms N] [--mb M] [--regex-kb K] [--repeat R] [--shared DIR]
 """
@@ -186,10 +187,13 @@ def run(name: str, entries: list[Entry], text: str, lines: list[str], args) -> t
     print(f"  automaton build:       {time.perf_counter() - t0:7.2f} s  (general {t_general:.2f} s, then the "
           f"one-byte search for long texts)")
     t_whole, found = timed(lambda: matcher.find(text, "vi"), args.repeat)
-    t_lines, per_line = timed(lambda: sum(len(matcher.find(line, "vi")) for line in lines), 1)
+    t_lines, per_line = timed(lambda: [matcher.find(line, "vi") for line in lines], 1)
+    t_many, many = timed(lambda: matcher.find_many(lines, "vi"), args.repeat)
     print(f"  matches: {len(found):,} ({len(found) / mb:,.0f} per MB)")
     print(f"  matcher, one call:     {mb / t_whole:7.2f} MB/s  ({t_whole:.2f} s, median of {args.repeat})")
-    print(f"  matcher, line by line: {mb / t_lines:7.2f} MB/s  ({t_lines:.2f} s, {per_line:,} matches)")
+    print(f"  matcher, line by line: {mb / t_lines:7.2f} MB/s  ({t_lines:.2f} s, {sum(map(len, per_line)):,} matches)")
+    print(f"  find_many(lines):      {mb / t_many:7.2f} MB/s  ({t_many:.2f} s, median of {args.repeat}; "
+          f"{'the same matches' if many == per_line else 'DIFFERENT matches'} as line by line)")
 
     sample = text[: args.regex_kb * 1000]
     sample_mb = len(sample.encode()) / 1e6
@@ -218,7 +222,7 @@ def run(name: str, entries: list[Entry], text: str, lines: list[str], args) -> t
     if not same:
         diff = next(i for i, (a, b) in enumerate(zip(old_found + [None], found + [None])) if a != b)
         print(f"    first difference at match {diff}: {old_found[diff:diff + 1]} vs {found[diff:diff + 1]}")
-    return mb / t_whole, same
+    return mb / t_whole, same and many == per_line
 
 
 def main(argv=None):
