@@ -289,9 +289,9 @@ def _split_bad_numbers(toks, lang):
 
 
 class _Parser:
-    def __init__(self, text: str, lang: str):
+    def __init__(self, text: str, lang: str, text_key=None):
         self.text, self.lang = text, lang
-        self.k = key(text)
+        self.k = key(text) if text_key is None else text_key
         self.toks = _split_bad_numbers(_tokens(self.k.text), lang)
         self.n = len(self.toks)
 
@@ -749,15 +749,16 @@ class _Parser:
         return None
 
 
-def extract(text: str, lang: str) -> list[Quantity]:
+def extract(text: str, lang: str, *, text_key=None) -> list[Quantity]:
     """Quantities of *text* in reading order.
 
     Parameters:
         text: one sentence or a longer text, as the user wrote it (NFC or not).
         lang: ``"vi"`` or ``"en"``: decides separators, number words and date order.
+        text_key: ``corpus.normalize.key(text)`` when the caller has it.
     """
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     if not text or not _triggered(unicodedata.normalize("NFC", text)):
         return []
-    return _Parser(text, lang).run()
+    return _Parser(text, lang, text_key).run()

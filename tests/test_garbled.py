@@ -152,3 +152,28 @@ def test_no_false_alarm_on_human_translations(iwslt):
     alarms = [(vi, g.text) for name in ("tst2012", "tst2013") for vi, _ in iwslt(name)
               for g in finder.find(vi, None, matcher=matcher, min_confidence=0.7)]
     assert alarms == []
+
+
+def test_candidates_lose_no_span(seed_paths):
+    """The candidate index only prunes: trying every form of the glossary finds the same spans
+    (seed 000, and bundled terms scrambled, split by debris, next to other terms)."""
+    entries = load_bundled()
+    matcher = Matcher(entries)
+    finder = finder_for(matcher)
+    rng = random.Random(4)
+    forms = [form for e in entries for form, _ in e.forms("vi") if len(form.split()) >= MIN_SYLLABLES]
+    lines = seed_paths["000"].read_text(encoding="utf-8").splitlines()
+    for _ in range(200):
+        words = rng.choice(forms).split()
+        rng.shuffle(words)
+        words.insert(rng.randrange(1, len(words)), rng.choice(["của", "các", "lần", "nhà"]))
+        lines.append(f"{rng.choice(lines[:20])} {' '.join(words)} {rng.choice(forms)}.")
+    everything = range(len(finder.forms))
+    found = 0
+    for text in lines:
+        line = finder._line(text, matcher.find(text, "vi"), None)
+        if line is not None:
+            spans = finder._select(line, finder._candidates(line), 0.3)
+            assert spans == finder._select(line, everything, 0.3), text
+            found += len(spans)
+    assert found >= 100

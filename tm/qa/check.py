@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from corpus.errors import InputError, SongnguError
-from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, match_key,
+from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
 from tm.qa.pairing import Pairing, Segment, pair
@@ -272,10 +272,11 @@ class Checker:
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
         """Check already paired segments (see :func:`tm.qa.pairing.pair`)."""
         findings, stats, renderings, terms = [], [], [], []
-        keys = [(match_key(s.source), match_key(s.draft)) if s.source else None for s in pairing.segments]
-        for seg, seg_keys in zip(pairing.segments, keys):
+        text_keys = [(key(s.source), key(s.draft)) if s.source else (None, None) for s in pairing.segments]
+        keys = [(src.text.strip(), dft.text.strip()) if src is not None else None for src, dft in text_keys]
+        for seg, seg_keys, seg_text_keys in zip(pairing.segments, keys, text_keys):
             seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang,
-                                                                               seg_keys)
+                                                                               seg_keys, seg_text_keys)
             findings += seg_findings
             stats.append(seg_stats)
             renderings += seg_renderings
@@ -292,9 +293,10 @@ class Checker:
 
     # -- one segment ---------------------------------------------------------------------------
 
-    def _segment(self, seg: Segment, dl: str, sl: str, keys=None):
+    def _segment(self, seg: Segment, dl: str, sl: str, keys=None, text_keys=(None, None)):
         """Findings, stats, term renderings and draft term matches of one segment;
-        *keys*: the match keys ``(source, draft)`` of a segment with a source."""
+        *keys*: the match keys ``(source, draft)`` of a segment with a source, *text_keys*
+        their :func:`corpus.normalize.key`."""
         from corpus.quantities import extract
 
         stats = SegmentStats()
@@ -303,9 +305,9 @@ class Checker:
         if seg.source and not text.strip():
             out.append(Finding("omitted", "warning", seg.number, 0, 0, "", None,
                                f"no translation of the source sentence: {_clip(seg.source)}"))
-        src_q = extract(seg.source, sl) if seg.source else []
+        src_q = extract(seg.source, sl, text_key=text_keys[0]) if seg.source else []
         # A spelled number ("hai") is only compared when the source has quantities.
-        dft_q = extract(text, dl) if text and (src_q or _DIGIT.search(text)) else []
+        dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
         draft_matches = _outside(_terms(self.matcher, text, dl), dft_q) if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
         taken = [(m.start, m.end) for m in draft_matches]
@@ -341,7 +343,7 @@ class Checker:
                            if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
             if text:
-                garbled = self._garbled_expected(text, keys[1], draft_matches, expected, rendered, dl)
+                garbled = self._garbled_expected(text, text_keys[1], draft_matches, expected, rendered, dl)
                 out += self._garbled(seg, garbled, taken, rendered, stats, dl)
             out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
             renderings = _renderings(seg, src_matches, good)
@@ -357,7 +359,8 @@ class Checker:
         """Garbled spans of the source's terms that the draft does not render often enough.
 
         The finder is asked only about entries with a form of which enough syllables
-        occur in *text* (its match key *text_key*): every garbled span holds at least three.
+        occur in *text* (its :func:`corpus.normalize.key` *text_key*): every garbled span holds
+        at least three.
         """
         sylls, ask = None, []
         for eid, n in expected.items():
@@ -366,12 +369,12 @@ class Checker:
             forms = [form for form, _ in self._entry(eid).forms(dl) if _form_syllables(form)]
             if not forms:
                 continue
-            sylls = sylls or Counter(_SYLLABLE.findall(text_key))
+            sylls = sylls or Counter(_SYLLABLE.findall(text_key.text))
             if any(_may_garble(form, sylls) for form in forms):
                 ask.append(eid)
         if not ask:
             return []
-        found = finder_for(self.matcher, dl).find_each(text, ask, draft_matches)
+        found = finder_for(self.matcher, dl).find_each(text, ask, draft_matches, text_key=text_key)
         return sorted((g for eid in ask for g in found.get(eid, ())), key=lambda g: g.start)
 
     def _entry(self, eid: str):

@@ -58,6 +58,8 @@ của các là và những được có cho với trong thì mà này đó ấy 
 # What may stand between two syllables of one span: spaces, hyphens, apostrophes.
 _JOINER = re.compile(r"[\s\-']*\Z")
 _EMPTY: frozenset = frozenset()
+# Terms whose holding forms a GarbledFinder keeps (see GarbledFinder._holding; emptied when full).
+_HOLDERS_KEPT = 100_000
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,8 @@ def _max_debris(n: int) -> int:
 
 
 class _Form:
-    __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name", "keys", "distinct")
+    __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name", "keys", "distinct",
+                 "where", "rarity", "index")
 
     def __init__(self, entry, text, sylls, written):
         self.entry, self.text, self.sylls, self.written = entry, text, sylls, written
@@ -106,11 +109,17 @@ class _Form:
         self.distinct = len(self.keys) - (len(sylls) - _required(len(sylls)))
         self.keys_seq = tuple(sylls)
         self.name = 2 * sum(w[:1].isupper() for w in written) >= len(written)
+        self.where: dict[str, tuple] = {}  # syllable -> its positions in the form
+        for p, syl in enumerate(sylls):
+            self.where[syl] = self.where.get(syl, ()) + (p,)
+        self.rarity: tuple = ()  # its distinct syllables, rarest in the glossary first
+        self.index: frozenset = _EMPTY  # those it is indexed under (see GarbledFinder)
 
 
-def _syllables(text: str) -> tuple[list[str], list[tuple[int, int]], str]:
-    """Token keys, their original spans, and the key text."""
-    k = key(text)
+def _syllables(text: str, k=None) -> tuple[list[str], list[tuple[int, int]], str]:
+    """Token keys, their original spans, and the key text (*k*: ``key(text)``, or None to compute it)."""
+    if k is None:
+        k = key(text)
     toks, spans = [], []
     for m in _TOKEN.finditer(k.text):
         toks.append(m.group())
@@ -128,7 +137,12 @@ class GarbledFinder:
     ``Kim Kim Kim``, under their r + 1 rarest, one being enough). A syllable
     counts only where a window may use it: outside any glossary term, or in a
     term all of whose syllables are the form's and that is not a correct form
-    of the same entry as long as it.
+    of the same entry as long as it. So a form that may score is indexed by
+    syllables outside any term, or holds every syllable of a term of the line
+    and is indexed under one of them (the forms holding a term are looked up
+    once per term, grouped by the syllables one of which the line must hold);
+    and it lacks at most r of its distinct syllables. Candidates are a superset
+    of such forms: :meth:`_windows` makes the exact checks.
 
     Parameters:
         entries: :class:`glossary.model.Entry` objects.
@@ -147,32 +161,38 @@ class GarbledFinder:
         df = Counter(s for f in self.forms for s in f.counts)
         self.correct_keys: dict[str, set] = {}
         self._by_entry: dict[str, list[int]] = {}
-        self._pairs: dict[str, dict[str, set]] = {}  # syllable -> other syllable -> forms
-        self._single: dict[str, set] = {}  # syllable -> forms indexed by one syllable
-        self._having: dict[str, set] = {}  # syllable -> every form holding it
+        self._pairs: dict[str, dict[str, list]] = {}  # syllable -> a later syllable -> forms
+        self._single: dict[str, list] = {}  # syllable -> forms indexed by one syllable
+        self._having: dict[str, set] = {}  # syllable -> forms holding it
+        self._under: dict[str, set] = {}  # syllable -> forms indexed under it
+        self._holders: dict[tuple, tuple] = {}  # a term's syllables and blocker -> _holding()
+        self._lengths: dict[str, int] = {}  # a glossary form -> its number of syllables
         for i, f in enumerate(self.forms):
             self.correct_keys.setdefault(f.entry.id, set()).add(f.keys_seq)
             self._by_entry.setdefault(f.entry.id, []).append(i)
             for syl in f.counts:
                 self._having.setdefault(syl, set()).add(i)
             spare = len(f.sylls) - _required(len(f.sylls))
-            rare = sorted(f.counts, key=lambda s: (df[s], s))
-            if len(rare) >= spare + 2:
-                rare = rare[:spare + 2]
+            f.rarity = tuple(sorted(f.counts, key=lambda s: (df[s], s)))
+            if len(f.rarity) >= spare + 2:
+                rare = sorted(f.rarity[:spare + 2])
                 for x, a in enumerate(rare):
                     for b in rare[x + 1:]:
-                        self._pairs.setdefault(a, {}).setdefault(b, set()).add(i)
-                        self._pairs.setdefault(b, {}).setdefault(a, set()).add(i)
-                continue
-            got = 0
+                        self._pairs.setdefault(a, {}).setdefault(b, []).append(i)
+            else:
+                rare, got = [], 0
+                for syl in f.rarity:
+                    self._single.setdefault(syl, []).append(i)
+                    rare.append(syl)
+                    got += f.counts[syl]
+                    if got > spare:
+                        break
+            f.index = frozenset(rare)
             for syl in rare:
-                self._single.setdefault(syl, set()).add(i)
-                got += f.counts[syl]
-                if got > spare:
-                    break
+                self._under.setdefault(syl, set()).add(i)
 
     def find(self, text: str, matches=None, *, matcher=None, min_confidence: float = 0.5,
-             only=None) -> list[Garbled]:
+             only=None, text_key=None) -> list[Garbled]:
         """Garbled spans of *text*, non-overlapping, in text order.
 
         Parameters:
@@ -182,24 +202,25 @@ class GarbledFinder:
             matcher: a :class:`glossary.matcher.Matcher` (needed when *matches* is None).
             min_confidence: drop spans scored below this.
             only: an entry id: look for this entry's forms only.
+            text_key: ``corpus.normalize.key(text)`` when the caller has it.
         """
         if only is not None:
             return self.find_each(text, [only], matches, matcher=matcher,
-                                  min_confidence=min_confidence).get(only, [])
-        line = self._line(text, matches, matcher)
+                                  min_confidence=min_confidence, text_key=text_key).get(only, [])
+        line = self._line(text, matches, matcher, text_key)
         if line is None:
             return []
         return self._select(line, self._candidates(line), min_confidence)
 
     def find_each(self, text: str, entry_ids, matches=None, *, matcher=None,
-                  min_confidence: float = 0.5) -> dict[str, list[Garbled]]:
+                  min_confidence: float = 0.5, text_key=None) -> dict[str, list[Garbled]]:
         """``find(text, matches, only=eid)`` for each of *entry_ids*, the line read once.
 
         Parameters:
-            text, matches, matcher, min_confidence: as for :meth:`find`.
+            text, matches, matcher, min_confidence, text_key: as for :meth:`find`.
             entry_ids: entry ids; those with garbled spans are the keys of the result.
         """
-        line = self._line(text, matches, matcher)
+        line = self._line(text, matches, matcher, text_key)
         out = {}
         for eid in entry_ids if line is not None else ():
             found = self._select(line, self._by_entry.get(eid, ()), min_confidence)
@@ -207,47 +228,87 @@ class GarbledFinder:
                 out[eid] = found
         return out
 
-    def _line(self, text, matches, matcher):
-        """The :class:`_Line` of *text*, or None when it has fewer than two tokens."""
-        toks, spans, _ = _syllables(text)
+    def _line(self, text, matches, matcher, text_key=None):
+        """The :class:`_Line` of *text* (its key *text_key*, or None to compute it), or None
+        when it has fewer than two tokens."""
+        toks, spans, _ = _syllables(text, text_key)
         if len(toks) < 2:
             return None
         if matches is None:
             matches = matcher.find(text, self.lang) if matcher is not None else []
-        breaks = [False] + [not _JOINER.match(text[spans[i - 1][1]:spans[i][0]]) for i in range(1, len(toks))]
-        return _Line(text, toks, spans, breaks, self._owners(spans, matches))
+        return _Line(text, toks, spans, self._owners(spans, matches))
 
-    def _indexed(self, syllables, partners) -> set:
-        """Forms indexed by one of *syllables*, or by one of them paired with one of *partners*."""
-        out = set()
-        for s in syllables:
-            out |= self._single.get(s, _EMPTY)
-            sub = self._pairs.get(s)
-            if sub:
-                for t in sub.keys() & partners:
-                    out |= sub[t]
-        return out
+    def _holding(self, sylls: frozenset, blocker: tuple) -> tuple:
+        """Forms holding every syllable of a term (*sylls*) and indexed under one of them, but
+        those *blocker* blocks (see :meth:`_blocker`), as ``(always, by_syllable, loose)`` (cached):
+        the first time a list of form indexes (*loose*), grouped (see :meth:`_grouped`) the next."""
+        held = self._holders.get((sylls, blocker))
+        if held is None:
+            # The forms indexed under a syllable of the term, or those holding all its syllables
+            # (whichever are fewer), then the others.
+            under = [self._under.get(s, _EMPTY) for s in sylls]
+            having = sorted((self._having.get(s, _EMPTY) for s in sylls), key=len)
+            if sum(map(len, under)) <= len(having[0]):
+                found = set().union(*under).intersection(*having)
+            else:
+                found = [i for i in having[0].intersection(*having[1:])
+                         if not self.forms[i].index.isdisjoint(sylls)]
+            eid, n = blocker
+            if eid is not None:
+                found = [i for i in found if self.forms[i].entry.id != eid or len(self.forms[i].sylls) > n]
+            if len(self._holders) >= _HOLDERS_KEPT:
+                self._holders.clear()
+            held = self._holders[(sylls, blocker)] = ((), {}, list(found))
+        elif held[2]:
+            held = self._holders[(sylls, blocker)] = self._grouped(sylls, held[2])
+        return held
+
+    def _grouped(self, sylls: frozenset, found) -> tuple:
+        """``(always, by_syllable, [])`` of the forms *found* holding a term's syllables *sylls*:
+        *always* (form indexes) lacks at most its spare number of distinct syllables beside the
+        term's; any other is listed under each of its spare + 1 rarest syllables beside the
+        term's: it lacks too many when none of those is in the line."""
+        always, by_syllable = [], {}
+        for i in found:
+            f = self.forms[i]
+            spare = len(f.keys) - f.distinct
+            if len(f.keys) - len(sylls) <= spare:
+                always.append(i)
+                continue
+            for syl in f.rarity:
+                if syl not in sylls:
+                    by_syllable.setdefault(syl, []).append(i)
+                    spare -= 1
+                    if spare < 0:
+                        break
+        return always, by_syllable, []
 
     def _candidates(self, line: "_Line") -> set:
-        """Forms of which two indexed syllables (one, for a form indexed by one) stand
-        where a window of the form may use them (see the class docs)."""
-        present = set(line.toks)
-        free = {t for t, m in zip(line.toks, line.owner) if m is None}
-        out = self._indexed(free, free)
-        for m, sylls in line.terms.values():
-            # Forms holding every syllable of the term, indexed by one of them.
-            cand = self._indexed(sylls, present)
-            for s in sorted(sylls, key=lambda s: len(self._having.get(s, ()))):
-                if not cand:
-                    break
-                cand &= self._having.get(s, set())
-            if cand and m.status != "deprecated":
-                n = len(_TOKEN.findall(m.form))
-                cand.difference_update(i for i in self._by_entry.get(m.entry.id, ())
-                                       if len(self.forms[i].sylls) <= n)
-            out |= cand
-        forms = self.forms
-        return [i for i in out if len(forms[i].keys & present) >= forms[i].distinct]
+        """Forms that may have a scored window in the line (a superset; see the class docs), with
+        at most their spare number of distinct syllables absent: those indexed by syllables
+        outside any term, and those holding a term and indexed under one of its syllables."""
+        present, free, forms = line.present, line.free, self.forms
+        indexed = [self._single[s] for s in free & self._single.keys()]
+        for a in free & self._pairs.keys():
+            later = self._pairs[a]
+            indexed += [later[b] for b in later.keys() & free]
+        out = set()
+        for m, sylls in line.terms:
+            always, by_syllable, loose = self._holding(sylls, self._blocker(m))
+            out.update(always)
+            indexed += [by_syllable[syl] for syl in by_syllable.keys() & present]
+            indexed.append(loose)
+        out.update(i for group in indexed for i in group if len(forms[i].keys & present) >= forms[i].distinct)
+        return out
+
+    def _blocker(self, m) -> tuple:
+        """``(entry id, number of syllables)`` of a match that is a correct form, else ``(None, 0)``."""
+        if m.status == "deprecated":
+            return None, 0
+        n = self._lengths.get(m.form)
+        if n is None:
+            n = self._lengths[m.form] = len(_TOKEN.findall(m.form))
+        return m.entry.id, n
 
     def _select(self, line: "_Line", candidates, min_confidence: float) -> list[Garbled]:
         """The best non-overlapping scored windows of the *candidates* (form indexes); of
@@ -286,35 +347,53 @@ class GarbledFinder:
         """Every scored window of *form* in the line: ``(conf, a, b, missing, extra, qualifier)``."""
         n = len(form.sylls)
         need = _required(n)
-        counts = form.counts
-        if sum(min(c, line.counts[syl]) for syl, c in counts.items()) < need:
-            return []
         limit = n + _max_debris(n)
-        toks, breaks, owner = line.toks, line.breaks, line.owner
+        toks, runs, owner, term = line.toks, line.runs, line.owner, line.term
         # A term of another entry blocks a window unless all its syllables belong to the form,
         # or it is one place or person name inside a title's window (skipped, kept).
-        foreign = {key for key, (_m, sylls) in line.terms.items() if not sylls <= counts.keys()}
-        wraps = form.entry.type in WRAPPING_TYPES
-        # Nor may a window touch a correct form of the entry as long as this one (see _score).
-        own = {key for key, (m, _s) in line.terms.items() if m.entry.id == form.entry.id
-               and m.status != "deprecated" and len(_TOKEN.findall(m.form)) >= n}
-        hits = sorted(i for syl in counts for i in line.positions.get(syl, ())
-                      if line.term_of(i) not in foreign and line.term_of(i) not in own)
-        held = Counter(toks[i] for i in hits)
-        if sum(min(c, held[syl]) for syl, c in counts.items()) < need:
+        # Nor may a window use a correct form of the entry as long as this one (see _score).
+        foreign, blocked = set(), set()
+        for j, (m, sylls) in enumerate(line.terms):
+            if not sylls <= form.keys:
+                foreign.add(j)
+            elif m.entry.id == form.entry.id and m.status != "deprecated" and len(_TOKEN.findall(m.form)) >= n:
+                blocked.add(j)
+        # Outside the blocked terms, at most the form's spare number of its distinct syllables
+        # may be absent (else no window holds enough of them).
+        usable = line.free.union(*(sylls for j, (_m, sylls) in enumerate(line.terms) if j not in blocked
+                                   and j not in foreign))
+        if len(form.keys & usable) < form.distinct:
             return []
+        blocked |= foreign
+        hits, held = [], 0
+        for syl, count in form.counts.items():
+            at = [i for i in line.positions.get(syl, ()) if term[i] not in blocked]
+            held += min(count, len(at))
+            hits += at
+        if held < need:
+            return []
+        hits.sort()
+        if hits[-1] - hits[0] < len(hits) and _piece(toks[hits[0]:hits[-1] + 1], form.sylls):
+            return []  # every window is an in-order piece of the form: a shortening (see _score)
+        wraps = form.entry.type in WRAPPING_TYPES
         out = []
-        for x, a in enumerate(hits):
+        for x in range(len(hits) - need + 1):
+            # Windows from a that hold need syllables of the form: none across a break, and
+            # without a name inside (not a title's) none longer than the limit.
+            a, c = hits[x], hits[x + need - 1]
+            if runs[c] != runs[a] or (not wraps and c - a >= limit):
+                continue
             skip: set = set()
             inside: dict = {}
             prev = a
             for k, b in enumerate(hits[x:], 1):
-                if any(breaks[i] for i in range(prev + 1, b + 1)):
+                if runs[b] != runs[prev]:
                     break
-                for i in range(prev + 1, b):
-                    if line.term_of(i) in foreign:
-                        skip.add(i)
-                        inside[line.term_of(i)] = owner[i]
+                if foreign:
+                    for i in range(prev + 1, b):
+                        if term[i] in foreign:
+                            skip.add(i)
+                            inside[term[i]] = owner[i]
                 prev = b
                 if inside and (not wraps or len(inside) > 1 or any(
                         m.entry.type not in QUALIFIER_TYPES or m.entry.id == form.entry.id for m in inside.values())):
@@ -329,19 +408,27 @@ class GarbledFinder:
         return out
 
     def _score(self, form: _Form, toks, a, b, need, owner, skip=frozenset()):
-        window = [t for i, t in enumerate(toks[a:b], a) if i not in skip]
+        m = owner[a]
+        if m is not None and owner[b - 1] is m and all(owner[i] is m for i in range(a, b)):
+            return None  # exactly one glossary term (handled as that term)
         n = len(form.sylls)
-        left = Counter(form.counts)
-        order, extra = [], []
+        if any(o is not None and o.entry.id == form.entry.id and o.status != "deprecated"
+               and len(_TOKEN.findall(o.form)) >= n for o in owner[a:b]):
+            return None  # the term is already written here in a correct form as long as this one
+        left = dict(form.counts)
+        window, order, extra = [], [], []
         used = set()
-        for i, t in enumerate(toks[a:b], a):
+        for i in range(a, b):
             if i in skip:
                 continue
-            if left[t] > 0:
+            t = toks[i]
+            window.append(t)
+            if left.get(t, 0) > 0:
                 left[t] -= 1
-                positions = [p for p, s in enumerate(form.sylls) if s == t and p not in used]
-                after = [p for p in positions if not order or p > order[-1]]
-                p = (after or positions)[0]
+                # The first unused position of t after the last one matched, else the first unused.
+                last = order[-1] if order else -1
+                positions = [p for p in form.where[t] if p not in used]
+                p = next((p for p in positions if p > last), positions[0])
                 used.add(p)
                 order.append(p)
             else:
@@ -354,12 +441,6 @@ class GarbledFinder:
             return None  # the form itself, or a plain shortening of it
         if tuple(window) in self.correct_keys.get(form.entry.id, ()):
             return None
-        m = owner[a]
-        if m is not None and owner[b - 1] is m and all(owner[i] is m for i in range(a, b)):
-            return None  # exactly one glossary term (handled as that term)
-        if any(o is not None and o.entry.id == form.entry.id and o.status != "deprecated"
-               and len(_TOKEN.findall(o.form)) >= n for o in owner[a:b]):
-            return None  # the term is already written here in a correct form as long as this one
         cov = covered / n
         debris = len(extra) / len(window)
         conf = cov * cov * (1 - debris / 2) * (0.7 + 0.3 * in_order / covered)
@@ -372,26 +453,49 @@ class GarbledFinder:
 
 
 class _Line:
-    """What every form's search needs about one line: its text, tokens and their spans, breaks,
-    the glossary term over each token (``owner``), token counts and positions, and each term's
-    syllables."""
+    """What every form's search needs about one line: its text, tokens and their spans, the
+    glossary term over each token (``owner``), token positions, the line's syllables (``present``)
+    and those outside any term (``free``), each term with its syllables (``terms``), the index in
+    ``terms`` of each token's term (``term``, -1 for none) and the number of breaks (punctuation
+    between two tokens) up to each token (``runs``: a span holds no break when its ends agree)."""
 
-    __slots__ = ("text", "toks", "spans", "breaks", "owner", "counts", "positions", "terms")
+    __slots__ = ("text", "toks", "spans", "owner", "positions", "present", "free", "terms", "term", "runs")
 
-    def __init__(self, text, toks, spans, breaks, owner):
-        self.text, self.toks, self.spans, self.breaks, self.owner = text, toks, spans, breaks, owner
-        self.counts = Counter(toks)
+    def __init__(self, text, toks, spans, owner):
+        self.text, self.toks, self.spans, self.owner = text, toks, spans, owner
         self.positions: dict[str, list[int]] = {}
-        self.terms: dict[int, tuple] = {}
-        for i, (t, m) in enumerate(zip(toks, owner)):
+        self.free = set()
+        self.term: list[int] = []
+        self.runs: list[int] = []
+        index: dict[int, int] = {}  # id of a match -> its index in terms
+        sylls: list[set] = []
+        matches = []
+        breaks, end = 0, spans[0][0]
+        for i, (t, m, (s, e)) in enumerate(zip(toks, owner, spans)):
             self.positions.setdefault(t, []).append(i)
-            if m is not None:
-                self.terms.setdefault(id(m), (m, set()))[1].add(t)
+            gap = text[end:s]
+            if gap and gap != " " and not _JOINER.match(gap):
+                breaks += 1
+            self.runs.append(breaks)
+            end = e
+            if m is None:
+                self.free.add(t)
+                self.term.append(-1)
+                continue
+            j = index.setdefault(id(m), len(matches))
+            if j == len(matches):
+                matches.append(m)
+                sylls.append(set())
+            sylls[j].add(t)
+            self.term.append(j)
+        self.present = set(self.positions)
+        self.terms = [(m, frozenset(s)) for m, s in zip(matches, sylls)]
 
-    def term_of(self, i: int):
-        """The id of the term over token *i*, or None."""
-        m = self.owner[i]
-        return None if m is None else id(m)
+
+def _piece(toks, sylls) -> bool:
+    """Whether *toks* (a list) is a run of consecutive syllables of *sylls* (a list)."""
+    n = len(toks)
+    return any(sylls[i:i + n] == toks for i in range(len(sylls) - n + 1))
 
 
 def _lis(seq) -> int:
