@@ -180,10 +180,27 @@ def resolve_languages(draft: str, source: str | None, src_lang: str | None) -> t
     raise SongnguError("cannot tell the language of the texts: give --src-lang vi or --src-lang en")
 
 
-def _terms(matcher, text: str, lang: str) -> list:
-    """Glossary matches of *text*, without acronyms matched in lower case (``us`` is not ``US``)."""
-    return [m for m in matcher.find(text, lang)
-            if not (len(m.form) <= 6 and m.form.isupper() and not m.text.isupper())]
+def _terms(matches) -> list:
+    """Glossary *matches* without acronyms matched in lower case (``us`` is not ``US``)."""
+    return [m for m in matches if not (len(m.form) <= 6 and m.form.isupper() and not m.text.isupper())]
+
+
+class _Found:
+    """The glossary matches of a document's segments, found in one pass a language
+    (:meth:`glossary.matcher.Matcher.find_many`): drafts in both languages, sources in theirs."""
+
+    def __init__(self, matcher, segments, dl: str, sl: str):
+        self.matcher, self.found = matcher, {}
+        drafts = [s.draft for s in segments if s.draft]
+        sources = [s.source for s in segments if s.source]
+        for texts, lang in ((drafts, dl), (drafts, sl), (sources, sl)):
+            for text, matches in zip(texts, matcher.find_many(texts, lang)):
+                self.found[text, lang] = matches
+
+    def __call__(self, text: str, lang: str) -> list:
+        """:func:`_terms` of *text* in *lang*."""
+        found = self.found.get((text, lang))
+        return _terms(self.matcher.find(text, lang) if found is None else found)
 
 
 def _generic_use(m) -> bool:
@@ -274,8 +291,9 @@ class Checker:
         findings, stats, renderings, terms = [], [], [], []
         text_keys = [(key(s.source), key(s.draft)) if s.source else (None, None) for s in pairing.segments]
         keys = [(src.text.strip(), dft.text.strip()) if src is not None else None for src, dft in text_keys]
+        found = _Found(self.matcher, pairing.segments, draft_lang, source_lang)
         for seg, seg_keys, seg_text_keys in zip(pairing.segments, keys, text_keys):
-            seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang,
+            seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang, found,
                                                                                seg_keys, seg_text_keys)
             findings += seg_findings
             stats.append(seg_stats)
@@ -293,10 +311,10 @@ class Checker:
 
     # -- one segment ---------------------------------------------------------------------------
 
-    def _segment(self, seg: Segment, dl: str, sl: str, keys=None, text_keys=(None, None)):
-        """Findings, stats, term renderings and draft term matches of one segment;
-        *keys*: the match keys ``(source, draft)`` of a segment with a source, *text_keys*
-        their :func:`corpus.normalize.key`."""
+    def _segment(self, seg: Segment, dl: str, sl: str, terms, keys=None, text_keys=(None, None)):
+        """Findings, stats, term renderings and draft term matches of one segment; *terms*:
+        a :class:`_Found`; *keys*: the match keys ``(source, draft)`` of a segment with a source,
+        *text_keys* their :func:`corpus.normalize.key`."""
         from corpus.quantities import extract
 
         stats = SegmentStats()
@@ -308,7 +326,7 @@ class Checker:
         src_q = extract(seg.source, sl, text_key=text_keys[0]) if seg.source else []
         # A spelled number ("hai") is only compared when the source has quantities.
         dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
-        draft_matches = _outside(_terms(self.matcher, text, dl), dft_q) if text else []
+        draft_matches = _outside(terms(text, dl), dft_q) if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
         taken = [(m.start, m.end) for m in draft_matches]
         stats.terms_seen = len(draft_matches)
@@ -323,7 +341,7 @@ class Checker:
                 out.append(Finding("term-deprecated", "error", seg.number, m.start, m.end, m.text,
                                    preferred, f"deprecated form of “{preferred}”" +
                                    (f" ({reason})" if reason else "")))
-        for m in self._foreign(text, dl, sl, good, dft_q):
+        for m in self._foreign(text, dl, sl, good, dft_q, terms):
             stats.terms_untranslated += 1
             rendered[m.entry.id] += 1
             taken.append((m.start, m.end))
@@ -339,7 +357,7 @@ class Checker:
                                f"it, but {_LANG_NAME[dl]} texts should write “{preferred}”"))
         renderings = []
         if seg.source:
-            src_matches = [m for m in _outside(_terms(self.matcher, seg.source, sl), src_q)
+            src_matches = [m for m in _outside(terms(seg.source, sl), src_q)
                            if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
             if text:
@@ -396,14 +414,14 @@ class Checker:
                                f"looks like a garbled “{preferred}”" + _garble_detail(g)))
         return out
 
-    def _foreign(self, text: str, dl: str, sl: str, good, quantities) -> list:
+    def _foreign(self, text: str, dl: str, sl: str, good, quantities, terms) -> list:
         """Source-language term forms in the draft that are not also target forms
-        (*quantities*: the draft's, whose amounts of money hold no term)."""
+        (*quantities*: the draft's, whose amounts of money hold no term; *terms*: a :class:`_Found`)."""
         if not text:
             return []
         spans = [(m.start, m.end) for m in good]
         out = []
-        for m in _outside(_terms(self.matcher, text, sl), quantities):
+        for m in _outside(terms(text, sl), quantities):
             if _overlaps(m.start, m.end, spans) or match_key(m.text) in _target_keys(m.entry, dl):
                 continue
             if _glossed(text, m, good):
