@@ -298,7 +298,8 @@ class GarbledFinder:
             out.update(always)
             indexed += [by_syllable[syl] for syl in by_syllable.keys() & present]
             indexed.append(loose)
-        out.update(i for group in indexed for i in group if len(forms[i].keys & present) >= forms[i].distinct)
+        seen = set().union(*indexed) - out
+        out.update(i for i in seen if len(forms[i].keys & present) >= forms[i].distinct)
         return out
 
     def _blocker(self, m) -> tuple:
