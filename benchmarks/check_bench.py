@@ -116,6 +116,8 @@ def main():
     def fresh():
         checker = Checker(entries)
         checker.check("Việt Nam và Triều Tiên.", "Viet Nam and the DPRK.", src_lang="en")  # matcher automata
+        for lang in ("vi", "en"):  # and their searches for many lines (Matcher.find_many)
+            checker.matcher.find_many(["Việt Nam và Triều Tiên."] * 100, lang)
         finder_for(checker.matcher, "vi")  # the garbled-term index
         return checker
 

@@ -39,7 +39,7 @@ SPACE, SEP, OTHER, BAIL = 0x20, 0x01, 0xFE, 0xFF
 _CODES = list(range(SPACE + 1, OTHER))  # for the patterns' letters and digits, and marked first letters
 _WORD = re.compile(r"\w")
 _SPACE_RUN = re.compile(r"\s{2,}")
-_AFTER_SPACE = re.compile(r"(?<= )[^ ]")
+_INITIAL = re.compile(r"(?:^|(?<=[ \0]))[^ \0]")  # a word's first letter in the joined patterns
 _SPACES = re.compile(" +")
 _LETTER = 0
 
@@ -154,7 +154,7 @@ class NarrowSearch:
         alphabet = sorted(set(map(ord, joined)) - {0, ord(" ")})
         if any(cp > 0xFFFF or kind[cp] != _LETTER or lower[cp] != cp for cp in alphabet):
             return None
-        initials = sorted({ord(w[0]) for w in words} | {ord(c) for w in words for c in _AFTER_SPACE.findall(w)})
+        initials = sorted(map(ord, set(_INITIAL.findall(joined))))
         if len(alphabet) + len(initials) > len(_CODES):
             return None
         codes = np.full(0x10000, OTHER, np.uint8)
