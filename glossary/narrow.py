@@ -2,7 +2,7 @@
 
 Every letter or digit of a glossary's patterns gets a byte of its own, and so
 does each one that begins a word of a pattern, as a first letter (there is
-room for 220 in all). A text is mapped, one UTF-16 code unit at a time,
+room for 221 in all). A text is mapped, one UTF-16 code unit at a time,
 through a numpy table to those bytes (its other letters to one more, all
 whitespace and punctuation to one separator byte), and the first letter of
 each of its words is marked. Lower-casing, separating and mapping offsets back
@@ -49,7 +49,8 @@ def _classes(needs_key: re.Pattern):
     """``(kind, lower, word, keyed)`` of every BMP code point: *kind* is the byte of a
     character as written (whitespace, punctuation, or one left to the general path),
     0 for a letter or digit, whose lower case is then *lower*; *word*: whether it is
-    ``\\w``; *keyed*: whether :func:`corpus.normalize.key` can key it where it stands."""
+    ``\\w``; *keyed*: whether it is one of *needs_key* (its line is keyed by
+    :func:`corpus.normalize.key`)."""
     kind = np.zeros(0x10000, np.uint8)
     lower = np.arange(0x10000, dtype=np.int64)
     word = np.zeros(0x10000, bool)
@@ -131,7 +132,7 @@ class NarrowSearch:
         self.inner = np.asarray(inner, np.int64)
         self.slow_ranges = slow_ranges
         # joins texts searched as one: more separators in a row than any pattern holds
-        self.joiner = "\0" * (1 + max((len(run) for w in words for run in _SPACES.findall(w)), default=0))
+        self.joiner = "\0" * (1 + max(map(len, _SPACES.findall("\0".join(words))), default=0))
 
     @classmethod
     def build(cls, patterns: list[tuple[str, int, int]], needs_key: re.Pattern, slow_ranges):
