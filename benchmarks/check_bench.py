@@ -11,7 +11,10 @@ the garbled-term finder caches what it learns of each term). The baseline, measu
 bare pass of the term matcher over every draft line: the least any glossary
 check must do.
 
-Run:  python benchmarks/check_bench.py [--terms 100000] [--mb 1] [--repeat 3]
+With --unseen the terms come from tst2012 only and the draft from tst2013, as
+in a real glossary most of whose terms a given draft does not use.
+
+Run:  python benchmarks/check_bench.py [--terms 100000] [--mb 1] [--repeat 3] [--unseen]
 """
 from __future__ import annotations
 
@@ -29,9 +32,9 @@ sys.path.insert(0, str(ROOT))
 IWSLT = ROOT.parent / "shared" / "data" / "iwslt15-en-vi"
 
 
-def read(lang: str) -> list[str]:
+def read(lang: str, names=("tst2012", "tst2013")) -> list[str]:
     lines = []
-    for name in ("tst2012", "tst2013"):
+    for name in names:
         with open(IWSLT / f"{name}.{lang}", encoding="utf-8") as fh:
             lines += [html.unescape(line.rstrip("\n")) for line in fh]
     return lines
@@ -63,14 +66,14 @@ def synthesise_terms(lines, count: int, rng) -> tuple[list[str], int]:
     return terms, dense
 
 
-def glossary(n_terms: int):
+def glossary(n_terms: int, names=("tst2012", "tst2013")):
     from glossary.model import Entry
     from glossary.tsv import load_bundled
 
     rng = random.Random(5)
     bundled = load_bundled()
     n = n_terms - len(bundled)
-    (vi, vi_dense), (en, en_dense) = synthesise_terms(read("vi"), n, rng), synthesise_terms(read("en"), n, rng)
+    (vi, vi_dense), (en, en_dense) = synthesise_terms(read("vi", names), n, rng), synthesise_terms(read("en", names), n, rng)
     entries = bundled + [Entry(f"synthetic.{i}", "phrase", v, e) for i, (v, e) in enumerate(zip(vi, en))]
     return entries, vi_dense, en_dense
 
@@ -91,13 +94,16 @@ def main():
     ap.add_argument("--terms", type=int, default=100_000)
     ap.add_argument("--mb", type=float, default=1.0)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--unseen", action="store_true",
+                    help="terms from tst2012 only, the draft from tst2013: most terms do not occur in it")
     args = ap.parse_args()
+    text_sets, term_sets = (("tst2013",), ("tst2012",)) if args.unseen else (("tst2012", "tst2013"),) * 2
     if not IWSLT.is_dir():
         sys.exit(f"IWSLT data missing at {IWSLT}")
     from tm.qa.check import Checker
     from tm.qa.garbled import finder_for
 
-    vi, en = read("vi"), read("en")
+    vi, en = read("vi", text_sets), read("en", text_sets)
     pairs = [(v, e) for v, e in zip(vi, en) if v.strip() and e.strip()]
     draft_lines, source_lines, size = [], [], 0
     while size < args.mb * 1_000_000:
@@ -108,10 +114,10 @@ def main():
             if size >= args.mb * 1_000_000:
                 break
     draft, source = "\n".join(draft_lines) + "\n", "\n".join(source_lines) + "\n"
-    entries, vi_dense, en_dense = glossary(args.terms)
-    print(f"draft {len(draft.encode('utf-8')) / 1e6:.2f} MB, {len(draft_lines)} lines; "
+    entries, vi_dense, en_dense = glossary(args.terms, term_sets)
+    print(f"draft {len(draft.encode('utf-8')) / 1e6:.2f} MB ({'+'.join(text_sets)}), {len(draft_lines)} lines; "
           f"glossary {len(entries)} entries ({vi_dense} Vietnamese and {en_dense} English terms are "
-          f"n-grams of the text); median of {args.repeat}")
+          f"n-grams of {'+'.join(term_sets)}); median of {args.repeat}")
 
     def fresh():
         checker = Checker(entries)
