@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from corpus.normalize import fold, has_vietnamese_diacritics, key, match_key
-from tm.index import WORD, TokenIndex, key_tokens
+from tm.index import WORD, StoreSearch, key_tokens
 from tm.match import origin
 
 __all__ = ["Concordance", "Hit", "phrase_spans"]
@@ -55,18 +55,8 @@ def phrase_spans(text: str, phrase: str, folded: bool) -> list[tuple[int, int]]:
     return spans
 
 
-class Concordance:
-    """Phrase search over one store (catches the word index up first).
-
-    Parameters:
-        store: an open :class:`tm.store.SQLiteStore`.
-        progress: optional callback ``(done, total)`` while the index catches up.
-    """
-
-    def __init__(self, store, progress=None):
-        self.store = store
-        self.index = TokenIndex(store)
-        self.index.refresh(progress)
+class Concordance(StoreSearch):
+    """Phrase search over one store (parameters: see :class:`tm.index.StoreSearch`)."""
 
     def search(self, phrase: str, lang: str = "auto", limit: int = 20):
         """Units whose *lang* side contains *phrase*, in id order.

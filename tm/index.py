@@ -33,7 +33,7 @@ import numpy as np
 
 from corpus.normalize import fold, has_vietnamese_diacritics
 
-__all__ = ["LANGS", "WORD", "TokenIndex", "elements", "key_tokens"]
+__all__ = ["LANGS", "WORD", "TokenIndex", "StoreSearch", "elements", "key_tokens"]
 
 LANGS = ("vi", "en")
 WORD = re.compile(r"\w+")
@@ -280,3 +280,17 @@ class _Builder:
 
     def finish(self):
         self._flush_vocab()
+
+
+class StoreSearch:
+    """A search over one store's :class:`TokenIndex`, caught up with the store first.
+
+    Parameters:
+        store: an open :class:`tm.store.SQLiteStore`.
+        progress: optional callback ``(done, total)`` while the index catches up.
+    """
+
+    def __init__(self, store, progress=None):
+        self.store = store
+        self.index = TokenIndex(store)
+        self.index.refresh(progress)

@@ -44,7 +44,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
 from corpus.normalize import key, match_key
-from tm.index import WORD, TokenIndex, elements, key_tokens
+from tm.index import WORD, StoreSearch, elements, key_tokens
 
 __all__ = ["Match", "Matcher", "tokens", "plain_score", "token_score", "differing_spans",
            "origin"]
@@ -119,18 +119,8 @@ class Match:
                 "kind": self.unit.kind, "origin": origin(self.unit.provenance), "id": self.unit.id}
 
 
-class Matcher:
-    """Fuzzy search over one store (catches the index up first).
-
-    Parameters:
-        store: an open :class:`tm.store.SQLiteStore`.
-        progress: optional callback ``(done, total)`` while the index catches up.
-    """
-
-    def __init__(self, store, progress=None):
-        self.store = store
-        self.index = TokenIndex(store)
-        self.index.refresh(progress)
+class Matcher(StoreSearch):
+    """Fuzzy search over one store (parameters: see :class:`tm.index.StoreSearch`)."""
 
     def search(self, text: str, lang: str = "auto", top: int = 5, min_score: float = 50.0) -> list[Match]:
         """The *top* best units whose *lang* side scores at least *min_score* against *text*.
