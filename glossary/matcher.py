@@ -391,8 +391,11 @@ class Matcher:
             flat = self._collect_narrow(k, pids, starts, stops, offsets[owner], patterns, simple)
             cuts = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
             out = [flat[a:b] for a, b in zip(cuts, cuts[1:])]
-        for i in general:
-            out[i] = self.find(texts[i], lang, folded=folded, include_deprecated=include_deprecated)
+        for i in general:  # keyed on their own (by key() where they need it), whatever their length
+            with paused_gc():
+                found = search.find(texts[i])
+                out[i] = self._collect_narrow(found[3], *found[:3], 0, patterns, simple) if found is not None \
+                    else self.find(texts[i], lang, folded=folded, include_deprecated=include_deprecated)
         return out
 
     def _collect_narrow(self, k, pids, starts, ends, shift, patterns, simple) -> list[TermMatch]:
@@ -411,7 +414,7 @@ class Matcher:
             start, end, o_start, o_end = int(starts[i]), int(ends[i]), o_starts[i], o_ends[i]
             moved = o_start - r_starts[i]
             _, _, cands, edged = patterns[pids[i]]
-            cand, trim = _choose(cands, edged, k.slice(start, end), text[o_start:o_end], False)
+            cand, trim = _choose(cands, edged, k.slice(start, end), text[o_start:o_end], k.unified)
             if trim:
                 o_start, o_end = k.span(start + trim[0], start + trim[1])
             out[i] = new(TermMatch, (self.entries[cand[1]], o_start - moved, o_end - moved, text[o_start:o_end],

@@ -18,8 +18,7 @@ The mapping gives the key :mod:`glossary.matcher` makes (lower case,
 whitespace runs made one space; the lines that need :func:`corpus.normalize.key`
 keyed by it). A text with a letter whose lower case is not one character
 (``İ``) or depends on its context (``Σ``), or with a character beyond the BMP,
-is left to the general path (:meth:`NarrowSearch.find` returns None), as is one
-that is all a line that needs :func:`~corpus.normalize.key`.
+is left to the general path (:meth:`NarrowSearch.find` returns None).
 """
 from __future__ import annotations
 
@@ -78,10 +77,12 @@ class NarrowKey:
         codes: the key, one byte a character (uint8 array).
         first: where each key character begins in the text (None: the identity).
         after: where each ends (None: ``first + 1``).
+        unified: whether the whole text was keyed by :func:`corpus.normalize.key`, which
+            unifies quotes, dashes and spaces as term keys do.
     """
 
-    def __init__(self, text: str, codes, first=None, after=None, pieces=None):
-        self.text, self.codes, self.first, self.after = text, codes, first, after
+    def __init__(self, text: str, codes, first=None, after=None, pieces=None, unified=False):
+        self.text, self.codes, self.first, self.after, self.unified = text, codes, first, after, unified
         # (key start, text start, text end, key() of a piece that needed it, or None)
         self._pieces = pieces or [(0, 0, len(text), None)]
         self._starts = [p[0] for p in self._pieces]
@@ -184,8 +185,6 @@ class NarrowSearch:
         if not self.keyed[np.unique(units[mapped == BAIL])].all():
             return None
         slow = self.slow_ranges(text)
-        if len(slow) == 1 and slow[0] == (0, len(text)):
-            return None
         parts, bounds, k_at = [], [b for r in slow for b in r], 0
         for t_start, t_end, is_slow in zip([0] + bounds, bounds + [len(text)],
                                            [False, True] * len(slow) + [False]):
@@ -205,7 +204,7 @@ class NarrowSearch:
                 parts.append((k_at, t_start, t_end, None, part.codes, part.first, part.first + 1))
             k_at += len(parts[-1][4])
         return NarrowKey(text, *(np.concatenate([p[n] for p in parts]) for n in (4, 5, 6)),
-                         [p[:4] for p in parts])
+                         [p[:4] for p in parts], unified=slow == [(0, len(text))])
 
     def key_many(self, texts: list[str]):
         """``(key, offsets, general)``: the :class:`NarrowKey` of *texts* joined by

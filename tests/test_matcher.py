@@ -312,7 +312,8 @@ def _long_variants(text: str) -> dict:
     mid = len(lines) // 2
     one_nfd = lines[:mid] + [unicodedata.normalize("NFD", lines[mid])] + lines[mid + 1:]
     return {**_variants(text), "upper": text.upper(), "runs": text.replace("\n", " \n\n\t"),
-            "one nfd line": "\n".join(one_nfd), "zero-width lines": text.replace("\n", "\n\u200b\n", 5),
+            "one nfd line": "\n".join(one_nfd), "all one nfd line": unicodedata.normalize("NFD", text.replace("\n", " ")),
+            "zero-width lines": text.replace("\n", "\n\u200b\n", 5),
             "stray mark lines": text.replace("\n", "\n\u0301\n", 2), "sigma": text + " Σ",
             "dotted I": text.replace("i", "İ", 2), "astral": text + " 😀 Việt Nam",
             "edges": text + " U.S. U.S, (U.S.) x.y Kim Yong-nam “Việt Nam”  Việt\n\n Nam"}
