@@ -327,13 +327,21 @@ class Matcher:
         width, patterns = self._automaton(lang, folded, include_deprecated)
         if not patterns or not text:
             return []
+        spec = (lang, folded, include_deprecated)
         with paused_gc():
             if not folded and len(text) >= NARROW_MIN:
-                search, simple = self._narrow_search((lang, folded, include_deprecated), patterns)
-                found = search.find(text) if search is not None else None
+                found = self._find_narrow(text, patterns, *self._narrow_search(spec, patterns))
                 if found is not None:
-                    return self._collect_narrow(found[3], *found[:3], 0, patterns, simple)
-            return self._collect(text, folded, width, self._engine((lang, folded, include_deprecated)), patterns)
+                    return found
+            return self._collect(text, folded, width, self._engine(spec), patterns)
+
+    def _find_narrow(self, text: str, patterns, search, simple):
+        """The matches of :meth:`find` by the narrow *search* (None: it leaves *text* to the general path)."""
+        k = search.key(text) if search is not None else None
+        if k is None:
+            return None
+        pids, starts, ends = search.search(k)
+        return self._collect_narrow(k, pids, starts, np.minimum(ends, len(k.codes)), 0, patterns, simple)
 
     def _collect(self, text: str, folded: bool, width: int, engine, patterns) -> list[TermMatch]:
         """The matches of :meth:`find`: the engine's, mapped back to offsets in *text*."""
@@ -385,17 +393,18 @@ class Matcher:
         with paused_gc():
             k, offsets, general = search.key_many(texts)
             bounds = offsets if k.first is None else np.searchsorted(k.first, offsets)  # texts' starts in the key
-            ends = np.append(bounds[1:] - len(search.joiner), len(k.codes))
-            pids, starts, stops = search.search(k, lambda starts: ends[np.searchsorted(bounds, starts, "right") - 1])
+            pids, starts, ends = search.search(k)
             owner = np.searchsorted(bounds, starts, "right") - 1
-            flat = self._collect_narrow(k, pids, starts, stops, offsets[owner], patterns, simple)
+            # a term's edge punctuation may own the joiner's first separator, not more
+            limits = np.append(bounds[1:] - len(search.joiner), len(k.codes))
+            flat = self._collect_narrow(k, pids, starts, np.minimum(ends, limits[owner]), offsets[owner],
+                                        patterns, simple)
             cuts = np.searchsorted(owner, np.arange(len(texts) + 1)).tolist()
             out = [flat[a:b] for a, b in zip(cuts, cuts[1:])]
-        for i in general:  # keyed on their own (by key() where they need it), whatever their length
-            with paused_gc():
-                found = search.find(texts[i])
-                out[i] = self._collect_narrow(found[3], *found[:3], 0, patterns, simple) if found is not None \
-                    else self.find(texts[i], lang, folded=folded, include_deprecated=include_deprecated)
+            for i in general:  # keyed on their own (by key() where they need it), whatever their length
+                out[i] = self._find_narrow(texts[i], patterns, search, simple)
+                if out[i] is None:
+                    out[i] = self.find(texts[i], lang, folded=folded, include_deprecated=include_deprecated)
         return out
 
     def _collect_narrow(self, k, pids, starts, ends, shift, patterns, simple) -> list[TermMatch]:
@@ -410,7 +419,7 @@ class Matcher:
         new = tuple.__new__
         out = [None if (m := simple[p]) is None else new(TermMatch, (m[0], a, b, text[s:e], m[1], m[2]))
                for p, a, b, s, e in zip(pids.tolist(), r_starts, r_ends, o_starts, o_ends)]
-        for i in np.flatnonzero(np.fromiter((m is None for m in out), bool, len(out))).tolist():
+        for i in [i for i, m in enumerate(out) if m is None]:
             start, end, o_start, o_end = int(starts[i]), int(ends[i]), o_starts[i], o_ends[i]
             moved = o_start - r_starts[i]
             _, _, cands, edged = patterns[pids[i]]

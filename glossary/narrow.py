@@ -18,7 +18,7 @@ The mapping gives the key :mod:`glossary.matcher` makes (lower case,
 whitespace runs made one space; the lines that need :func:`corpus.normalize.key`
 keyed by it). A text with a letter whose lower case is not one character
 (``İ``) or depends on its context (``Σ``), or with a character beyond the BMP,
-is left to the general path (:meth:`NarrowSearch.find` returns None).
+is left to the general path (:meth:`NarrowSearch.key` returns None).
 """
 from __future__ import annotations
 
@@ -128,12 +128,11 @@ class NarrowSearch:
     Build with :meth:`build`, which returns None when the patterns do not fit.
     """
 
-    def __init__(self, engine, table, key_table, marks, keyed, inner, slow_ranges, words):
+    def __init__(self, engine, table, key_table, marks, keyed, inner, slow_ranges, joiner):
         self.engine, self.table, self.key_table, self.marks, self.keyed = engine, table, key_table, marks, keyed
         self.inner = np.asarray(inner, np.int64)
         self.slow_ranges = slow_ranges
-        # joins texts searched as one: more separators in a row than any pattern holds
-        self.joiner = "\0" * (1 + max(map(len, _SPACES.findall("\0".join(words))), default=0))
+        self.joiner = joiner  # joins texts searched as one (see key_many)
 
     @classmethod
     def build(cls, patterns: list[tuple[str, int, int]], needs_key: re.Pattern, slow_ranges):
@@ -173,8 +172,10 @@ class NarrowSearch:
         encoded = _marked(table[np.frombuffer(joined.encode("utf-16-le"), np.uint16)], marks).tobytes()
         at = np.cumsum([0] + [len(w) + 1 for w in words]).tolist()
         engine = BytesAhoCorasick([encoded[a:b - 1] for a, b in zip(at, at[1:])], matchkind=MatchKind.LeftmostLongest)
+        # more separators in a row than any pattern holds
+        joiner = "\0" * (1 + max(map(len, _SPACES.findall(joined)), default=0))
         return cls(engine, table, key_table, marks, keyed, [len(core) for core, _, _ in patterns], slow_ranges,
-                   words)
+                   joiner)
 
     def key(self, text: str):
         """The :class:`NarrowKey` of *text*, or None when the general path must key it."""
@@ -225,27 +226,16 @@ class NarrowSearch:
                 mapped[offsets[i]:offsets[i] + len(texts[i])] = SEP
         return _collapsed(joined, mapped, None), offsets, general
 
-    def find(self, text: str):
-        """The engine's matches in *text*, or None when the general path must key it.
-
-        Returns ``(patterns, starts, ends, key)``: per match its pattern index and its
-        span in the key (arrays), and the :class:`NarrowKey`.
-        """
-        k = self.key(text)
-        return None if k is None else (*self.search(k, len(k.codes)), k)
-
-    def search(self, k: NarrowKey, ends):
+    def search(self, k: NarrowKey):
         """``(patterns, starts, ends)`` of the matches in the key *k*: per match its pattern
-        index and its span in the key (arrays); *ends*: where a match must end at the latest
-        (a term's edge punctuation may own the separator after the text), or a function
-        giving that (an array) from the starts."""
+        index and its span in the key (arrays). A term's edge punctuation may own the
+        separator after the text: the caller cuts such ends back to the text's."""
         found = self.engine.find_matches_as_indexes(_marked(k.codes, self.marks).tobytes() + b" ")
         if not found:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
         found = np.fromiter(chain.from_iterable(found), np.int64, 3 * len(found)).reshape(-1, 3)
         pids, starts = found[:, 0], found[:, 1]
-        limit = ends(starts) if callable(ends) else ends
-        return pids, starts, np.minimum(starts + self.inner[pids], limit)
+        return pids, starts, starts + self.inner[pids]
 
 
 def _marked(codes, marks):
