@@ -311,6 +311,11 @@ class GarbledFinder:
             n = self._lengths[m.form] = len(_TOKEN.findall(m.form))
         return m.entry.id, n
 
+    def _blocks(self, m, form: _Form) -> bool:
+        """Whether match *m* is a correct form of *form*'s entry at least as long as *form*."""
+        eid, n = self._blocker(m)
+        return eid == form.entry.id and n >= len(form.sylls)
+
     def _select(self, line: "_Line", candidates, min_confidence: float) -> list[Garbled]:
         """The best non-overlapping scored windows of the *candidates* (form indexes); of
         equal ones, the one of the form listed first in the glossary."""
@@ -357,7 +362,7 @@ class GarbledFinder:
         for j, (m, sylls) in enumerate(line.terms):
             if not sylls <= form.keys:
                 foreign.add(j)
-            elif m.entry.id == form.entry.id and m.status != "deprecated" and len(_TOKEN.findall(m.form)) >= n:
+            elif self._blocks(m, form):
                 blocked.add(j)
         # Outside the blocked terms, at most the form's spare number of its distinct syllables
         # may be absent (else no window holds enough of them).
@@ -412,10 +417,9 @@ class GarbledFinder:
         m = owner[a]
         if m is not None and owner[b - 1] is m and all(owner[i] is m for i in range(a, b)):
             return None  # exactly one glossary term (handled as that term)
-        n = len(form.sylls)
-        if any(o is not None and o.entry.id == form.entry.id and o.status != "deprecated"
-               and len(_TOKEN.findall(o.form)) >= n for o in owner[a:b]):
+        if any(o is not None and self._blocks(o, form) for o in owner[a:b]):
             return None  # the term is already written here in a correct form as long as this one
+        n = len(form.sylls)
         left = dict(form.counts)
         window, order, extra = [], [], []
         used = set()
