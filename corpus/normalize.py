@@ -200,6 +200,13 @@ class Key:
             return pos, pos
         return self._starts[start], self._ends[end - 1]
 
+    def spans(self, spans: list) -> list:
+        """``span(start, end)`` of each ``(start, end)`` of *spans* (none empty)."""
+        if self._starts is None:
+            return spans
+        starts, ends = self._starts, self._ends
+        return [(starts[a], ends[b - 1]) for a, b in spans]
+
     def __repr__(self):
         return f"Key({self.text!r})"
 

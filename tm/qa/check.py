@@ -21,6 +21,7 @@ from functools import lru_cache
 from corpus.errors import InputError, SongnguError
 from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
+from glossary.matcher import paused_gc
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
 from tm.qa.pairing import Pairing, Segment, pair
 
@@ -288,26 +289,27 @@ class Checker:
 
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
         """Check already paired segments (see :func:`tm.qa.pairing.pair`)."""
-        findings, stats, renderings, terms = [], [], [], []
-        text_keys = [(key(s.source), key(s.draft)) if s.source else (None, None) for s in pairing.segments]
-        keys = [(src.text.strip(), dft.text.strip()) if src is not None else None for src, dft in text_keys]
-        found = _Found(self.matcher, pairing.segments, draft_lang, source_lang)
-        for seg, seg_keys, seg_text_keys in zip(pairing.segments, keys, text_keys):
-            seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(seg, draft_lang, source_lang, found,
-                                                                               seg_keys, seg_text_keys)
-            findings += seg_findings
-            stats.append(seg_stats)
-            renderings += seg_renderings
-            terms += [(seg.number, m) for m in seg_terms]
-        findings += _inconsistent_segments(pairing.segments, keys)
-        findings += _inconsistent_terms(renderings)
-        if pairing.method == "none":
-            findings += _confused_terms(terms, draft_lang)
-        if draft_lang == "vi":
-            findings += _mixed_tone_style(pairing.segments)
-        findings.sort(key=lambda f: (f.segment, f.start, f.end, f.check))
-        return Report(pairing.segments, findings, stats, pairing.method, draft_lang, source_lang,
-                      list(pairing.warnings))
+        with paused_gc():  # many small objects, no cycles: collections would only walk the glossary
+            findings, stats, renderings, terms = [], [], [], []
+            text_keys = [(key(s.source), key(s.draft)) if s.source else (None, None) for s in pairing.segments]
+            keys = [(src.text.strip(), dft.text.strip()) if src is not None else None for src, dft in text_keys]
+            found = _Found(self.matcher, pairing.segments, draft_lang, source_lang)
+            for seg, seg_keys, seg_text_keys in zip(pairing.segments, keys, text_keys):
+                seg_findings, seg_stats, seg_renderings, seg_terms = self._segment(
+                    seg, draft_lang, source_lang, found, seg_keys, seg_text_keys)
+                findings += seg_findings
+                stats.append(seg_stats)
+                renderings += seg_renderings
+                terms += [(seg.number, m) for m in seg_terms]
+            findings += _inconsistent_segments(pairing.segments, keys)
+            findings += _inconsistent_terms(renderings)
+            if pairing.method == "none":
+                findings += _confused_terms(terms, draft_lang)
+            if draft_lang == "vi":
+                findings += _mixed_tone_style(pairing.segments)
+            findings.sort(key=lambda f: (f.segment, f.start, f.end, f.check))
+            return Report(pairing.segments, findings, stats, pairing.method, draft_lang, source_lang,
+                          list(pairing.warnings))
 
     # -- one segment ---------------------------------------------------------------------------
 
@@ -711,9 +713,13 @@ def _mixed_tone_style(segments) -> list[Finding]:
     """Words in the minority tone-mark style of the document."""
     words = []
     counts = Counter()
+    styles: dict[str, str | None] = {}  # a word -> its style (words repeat)
     for seg in segments:
         for m in _WORD.finditer(seg.draft):
-            style = tone_style(m.group())
+            word = m.group()
+            style = styles.get(word, 0)
+            if style == 0:
+                style = styles[word] = tone_style(word)
             if style:
                 counts[style] += 1
                 words.append((seg.number, m, style))

@@ -99,14 +99,17 @@ def _max_debris(n: int) -> int:
 
 class _Form:
     __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name", "keys", "distinct",
-                 "where", "rarity", "index")
+                 "where", "rarity", "index", "need", "limit")
 
     def __init__(self, entry, text, sylls, written):
         self.entry, self.text, self.sylls, self.written = entry, text, sylls, written
         self.counts = Counter(sylls)
+        # Syllables of the form a scored window holds at least; words a window spans at most.
+        self.need = _required(len(sylls))
+        self.limit = len(sylls) + _max_debris(len(sylls))
         self.keys = frozenset(self.counts)
         # Distinct syllables a scored window holds at least (each one absent costs one or more).
-        self.distinct = len(self.keys) - (len(sylls) - _required(len(sylls)))
+        self.distinct = len(self.keys) - (len(sylls) - self.need)
         self.keys_seq = tuple(sylls)
         self.name = 2 * sum(w[:1].isupper() for w in written) >= len(written)
         self.where: dict[str, tuple] = {}  # syllable -> its positions in the form
@@ -120,11 +123,8 @@ def _syllables(text: str, k=None) -> tuple[list[str], list[tuple[int, int]], str
     """Token keys, their original spans, and the key text (*k*: ``key(text)``, or None to compute it)."""
     if k is None:
         k = key(text)
-    toks, spans = [], []
-    for m in _TOKEN.finditer(k.text):
-        toks.append(m.group())
-        spans.append(k.span(m.start(), m.end()))
-    return toks, spans, k.text
+    found = list(_TOKEN.finditer(k.text))
+    return [m.group() for m in found], k.spans([m.span() for m in found]), k.text
 
 
 class GarbledFinder:
@@ -159,9 +159,11 @@ class GarbledFinder:
                     written = [form[s:e] for s, e in spans]
                     self.forms.append(_Form(entry, form, toks, written))
         df = Counter(s for f in self.forms for s in f.counts)
+        self._keys = [f.keys for f in self.forms]  # of each form, for the candidates' filter
+        self._distinct = [f.distinct for f in self.forms]
         self.correct_keys: dict[str, set] = {}
         self._by_entry: dict[str, list[int]] = {}
-        self._pairs: dict[str, dict[str, list]] = {}  # syllable -> a later syllable -> forms
+        self._pairs: dict[str, dict[str, list]] = {}  # syllable -> a commoner one -> forms
         self._single: dict[str, list] = {}  # syllable -> forms indexed by one syllable
         self._having: dict[str, set] = {}  # syllable -> forms holding it
         self._under: dict[str, set] = {}  # syllable -> forms indexed under it
@@ -175,7 +177,7 @@ class GarbledFinder:
             spare = len(f.sylls) - _required(len(f.sylls))
             f.rarity = tuple(sorted(f.counts, key=lambda s: (df[s], s)))
             if len(f.rarity) >= spare + 2:
-                rare = sorted(f.rarity[:spare + 2])
+                rare = f.rarity[:spare + 2]  # each pair under its rarer syllable first
                 for x, a in enumerate(rare):
                     for b in rare[x + 1:]:
                         self._pairs.setdefault(a, {}).setdefault(b, []).append(i)
@@ -236,12 +238,13 @@ class GarbledFinder:
             return None
         if matches is None:
             matches = matcher.find(text, self.lang) if matcher is not None else []
-        return _Line(text, toks, spans, self._owners(spans, matches))
+        return _Line(text, toks, spans, self._owners(spans, matches), self._blocker)
 
     def _holding(self, sylls: frozenset, blocker: tuple) -> tuple:
         """Forms holding every syllable of a term (*sylls*) and indexed under one of them, but
-        those *blocker* blocks (see :meth:`_blocker`), as ``(always, by_syllable, loose)`` (cached):
-        the first time a list of form indexes (*loose*), grouped (see :meth:`_grouped`) the next."""
+        those *blocker* blocks (see :meth:`_blocker`), as ``(always, single, pairs, loose)``
+        (cached): the first time a list of form indexes (*loose*), grouped (see :meth:`_grouped`)
+        the next."""
         held = self._holders.get((sylls, blocker))
         if held is None:
             # The forms indexed under a syllable of the term, or those holding all its syllables
@@ -258,48 +261,56 @@ class GarbledFinder:
                 found = [i for i in found if self.forms[i].entry.id != eid or len(self.forms[i].sylls) > n]
             if len(self._holders) >= _HOLDERS_KEPT:
                 self._holders.clear()
-            held = self._holders[(sylls, blocker)] = ((), {}, list(found))
-        elif held[2]:
-            held = self._holders[(sylls, blocker)] = self._grouped(sylls, held[2])
+            held = self._holders[(sylls, blocker)] = ((), {}, {}, list(found))
+        elif held[3]:
+            held = self._holders[(sylls, blocker)] = self._grouped(sylls, held[3])
         return held
 
     def _grouped(self, sylls: frozenset, found) -> tuple:
-        """``(always, by_syllable, [])`` of the forms *found* holding a term's syllables *sylls*:
-        *always* (form indexes) lacks at most its spare number of distinct syllables beside the
-        term's; any other is listed under each of its spare + 1 rarest syllables beside the
-        term's: it lacks too many when none of those is in the line."""
-        always, by_syllable = [], {}
+        """``(always, single, pairs, [])`` of the forms *found* holding a term's syllables *sylls*.
+        A form may lack its spare number of distinct syllables, so of those beside the term's
+        (*rest*) the line holds at least ``len(rest) - spare``: none (*always*, form indexes),
+        one (listed in *single* under each of its spare + 1 rarest of *rest*: one of them is in
+        the line) or more (listed in *pairs*, ``{a: {b: forms}}``, under each pair of its spare
+        + 2 rarest, *a* the rarer: two are)."""
+        always, single, pairs = [], {}, {}
         for i in found:
             f = self.forms[i]
             spare = len(f.keys) - f.distinct
-            if len(f.keys) - len(sylls) <= spare:
+            rest = [syl for syl in f.rarity if syl not in sylls]
+            held = len(rest) - spare
+            if held <= 0:
                 always.append(i)
-                continue
-            for syl in f.rarity:
-                if syl not in sylls:
-                    by_syllable.setdefault(syl, []).append(i)
-                    spare -= 1
-                    if spare < 0:
-                        break
-        return always, by_syllable, []
+            elif held == 1:
+                for syl in rest[:spare + 1]:
+                    single.setdefault(syl, []).append(i)
+            else:
+                rare = rest[:spare + 2]
+                for x, a in enumerate(rare):
+                    for b in rare[x + 1:]:
+                        pairs.setdefault(a, {}).setdefault(b, []).append(i)
+        return always, single, pairs, []
 
     def _candidates(self, line: "_Line") -> set:
         """Forms that may have a scored window in the line (a superset; see the class docs), with
         at most their spare number of distinct syllables absent: those indexed by syllables
         outside any term, and those holding a term and indexed under one of its syllables."""
-        present, free, forms = line.present, line.free, self.forms
+        present, free, keys, distinct = line.present, line.free, self._keys, self._distinct
         indexed = [self._single[s] for s in free & self._single.keys()]
         for a in free & self._pairs.keys():
             later = self._pairs[a]
             indexed += [later[b] for b in later.keys() & free]
         out = set()
-        for m, sylls in line.terms:
-            always, by_syllable, loose = self._holding(sylls, self._blocker(m))
+        for (_m, sylls), blocker in zip(line.terms, line.blockers):
+            always, single, pairs, loose = self._holding(sylls, blocker)
             out.update(always)
-            indexed += [by_syllable[syl] for syl in by_syllable.keys() & present]
+            indexed += [single[syl] for syl in single.keys() & present]
+            for a in pairs.keys() & present:
+                later = pairs[a]
+                indexed += [later[b] for b in later.keys() & present]
             indexed.append(loose)
         seen = set().union(*indexed) - out
-        out.update(i for i in seen if len(forms[i].keys & present) >= forms[i].distinct)
+        out.update([i for i in seen if len(keys[i] & present) >= distinct[i]])
         return out
 
     def _blocker(self, m) -> tuple:
@@ -310,11 +321,6 @@ class GarbledFinder:
         if n is None:
             n = self._lengths[m.form] = len(_TOKEN.findall(m.form))
         return m.entry.id, n
-
-    def _blocks(self, m, form: _Form) -> bool:
-        """Whether match *m* is a correct form of *form*'s entry at least as long as *form*."""
-        eid, n = self._blocker(m)
-        return eid == form.entry.id and n >= len(form.sylls)
 
     def _select(self, line: "_Line", candidates, min_confidence: float) -> list[Garbled]:
         """The best non-overlapping scored windows of the *candidates* (form indexes); of
@@ -351,29 +357,27 @@ class GarbledFinder:
 
     def _windows(self, form: _Form, line: "_Line") -> list[tuple]:
         """Every scored window of *form* in the line: ``(conf, a, b, missing, extra, qualifier)``."""
-        n = len(form.sylls)
-        need = _required(n)
-        limit = n + _max_debris(n)
-        toks, runs, owner, term = line.toks, line.runs, line.owner, line.term
-        # A term of another entry blocks a window unless all its syllables belong to the form,
-        # or it is one place or person name inside a title's window (skipped, kept).
-        # Nor may a window use a correct form of the entry as long as this one (see _score).
-        foreign, blocked = set(), set()
-        for j, (m, sylls) in enumerate(line.terms):
-            if not sylls <= form.keys:
-                foreign.add(j)
-            elif self._blocks(m, form):
-                blocked.add(j)
+        n, need, limit, keys, eid = len(form.sylls), form.need, form.limit, form.keys, form.entry.id
+        toks, runs, owner, term, terms = line.toks, line.runs, line.owner, line.term, line.terms
+        positions, holders, blockers = line.positions, line.holders, line.blockers
+        # A term of another entry blocks a window unless all its syllables belong to the form (an
+        # inner term), or it is one place or person name inside a title's window (skipped, kept).
+        # Nor may a window use a correct form of the entry as long as this one (see _score). Inner
+        # terms hold a syllable of the form: only the terms over its syllables are looked at.
+        inner, allowed = set(), set()
+        for j in {j for syl in keys if syl in holders for j in holders[syl]}:
+            if terms[j][1] <= keys:
+                inner.add(j)
+                if blockers[j][0] != eid or blockers[j][1] < n:
+                    allowed.add(j)
         # Outside the blocked terms, at most the form's spare number of its distinct syllables
         # may be absent (else no window holds enough of them).
-        usable = line.free.union(*(sylls for j, (_m, sylls) in enumerate(line.terms) if j not in blocked
-                                   and j not in foreign))
-        if len(form.keys & usable) < form.distinct:
+        usable = line.free.union(*(terms[j][1] for j in allowed)) if allowed else line.free
+        if len(keys & usable) < form.distinct:
             return []
-        blocked |= foreign
         hits, held = [], 0
         for syl, count in form.counts.items():
-            at = [i for i in line.positions.get(syl, ()) if term[i] not in blocked]
+            at = [i for i in positions.get(syl, ()) if term[i] < 0 or term[i] in allowed]
             held += min(count, len(at))
             hits += at
         if held < need:
@@ -382,6 +386,8 @@ class GarbledFinder:
         if hits[-1] - hits[0] < len(hits) and _piece(toks[hits[0]:hits[-1] + 1], form.sylls):
             return []  # every window is an in-order piece of the form: a shortening (see _score)
         wraps = form.entry.type in WRAPPING_TYPES
+        foreign = len(inner) < len(terms)  # a term of the line not inner
+        blocking = {j for j, (b_eid, b_n) in enumerate(blockers) if b_eid == eid and b_n >= n}
         out = []
         for x in range(len(hits) - need + 1):
             # Windows from a that hold need syllables of the form: none across a break, and
@@ -397,7 +403,7 @@ class GarbledFinder:
                     break
                 if foreign:
                     for i in range(prev + 1, b):
-                        if term[i] in foreign:
+                        if term[i] >= 0 and term[i] not in inner:
                             skip.add(i)
                             inside[term[i]] = owner[i]
                 prev = b
@@ -408,16 +414,20 @@ class GarbledFinder:
                     break
                 if k < need:
                     continue  # fewer syllables of the form than _score requires
-                scored = self._score(form, toks, a, b + 1, need, owner, skip)
+                scored = self._score(form, toks, a, b + 1, owner, skip, blocking, term)
                 if scored is not None:
                     out.append(scored + (next(iter(inside.values()), None),))
         return out
 
-    def _score(self, form: _Form, toks, a, b, need, owner, skip=frozenset()):
+    def _score(self, form: _Form, toks, a, b, owner, skip, blocking, term):
+        """The window ``a:b`` of the line's tokens *toks* scored for *form*:
+        ``(conf, a, b, missing, extra)``, or None when it is not reported. *skip*: the
+        tokens of a name inside it; *blocking*: the indexes of the line's terms that
+        are correct forms of the entry as long as *form*, *term* that of each token's."""
         m = owner[a]
         if m is not None and owner[b - 1] is m and all(owner[i] is m for i in range(a, b)):
             return None  # exactly one glossary term (handled as that term)
-        if any(o is not None and self._blocks(o, form) for o in owner[a:b]):
+        if blocking and any(term[i] in blocking for i in range(a, b)):
             return None  # the term is already written here in a correct form as long as this one
         n = len(form.sylls)
         left = dict(form.counts)
@@ -439,7 +449,7 @@ class GarbledFinder:
             else:
                 extra.append(i)
         covered = len(order)
-        if covered < need or len(extra) * 2 > len(window) or (extra and extra[-1] == b - 1):
+        if covered < form.need or len(extra) * 2 > len(window) or (extra and extra[-1] == b - 1):
             return None  # too little of the form, too much debris, or a surplus syllable at the end
         in_order = _lis(order)
         if not extra and in_order == covered:
@@ -462,11 +472,14 @@ class _Line:
     glossary term over each token (``owner``), token positions, the line's syllables (``present``)
     and those outside any term (``free``), each term with its syllables (``terms``), the index in
     ``terms`` of each token's term (``term``, -1 for none) and the number of breaks (punctuation
-    between two tokens) up to each token (``runs``: a span holds no break when its ends agree)."""
+    between two tokens) up to each token (``runs``: a span holds no break when its ends agree);
+    the indexes in ``terms`` of the terms holding each syllable (``holders``) and the
+    :meth:`GarbledFinder._blocker` of each term (``blockers``, from *blocker*)."""
 
-    __slots__ = ("text", "toks", "spans", "owner", "positions", "present", "free", "terms", "term", "runs")
+    __slots__ = ("text", "toks", "spans", "owner", "positions", "present", "free", "terms", "term", "runs",
+                 "holders", "blockers")
 
-    def __init__(self, text, toks, spans, owner):
+    def __init__(self, text, toks, spans, owner, blocker):
         self.text, self.toks, self.spans, self.owner = text, toks, spans, owner
         self.positions: dict[str, list[int]] = {}
         self.free = set()
@@ -495,6 +508,11 @@ class _Line:
             self.term.append(j)
         self.present = set(self.positions)
         self.terms = [(m, frozenset(s)) for m, s in zip(matches, sylls)]
+        self.blockers = [blocker(m) for m in matches]
+        self.holders: dict[str, list[int]] = {}
+        for j, held in enumerate(sylls):
+            for t in held:
+                self.holders.setdefault(t, []).append(j)
 
 
 def _piece(toks, sylls) -> bool:
