@@ -282,10 +282,11 @@ class Checker:
         for name, text in ((draft_name, draft), (source_name, source)):
             if text is not None and not text.strip():
                 raise InputError(name, "no text to check (the file is empty)")
-        draft_lang, source_lang = resolve_languages(draft, source, src_lang)
-        pairing = pair(draft, source, draft_lang=draft_lang, source_lang=source_lang,
-                       matcher=self.matcher)
-        return self.check_pairing(pairing, draft_lang, source_lang)
+        with paused_gc():  # a collection would walk the glossary's indexes: seconds for a large one
+            draft_lang, source_lang = resolve_languages(draft, source, src_lang)
+            pairing = pair(draft, source, draft_lang=draft_lang, source_lang=source_lang,
+                           matcher=self.matcher)
+            return self.check_pairing(pairing, draft_lang, source_lang)
 
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
         """Check already paired segments (see :func:`tm.qa.pairing.pair`)."""

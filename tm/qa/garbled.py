@@ -42,6 +42,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus.normalize import key
+from glossary.matcher import paused_gc
 
 __all__ = ["Garbled", "GarbledFinder", "find_garbled", "finder_for", "MIN_SYLLABLES", "FUNCTION_WORDS"]
 
@@ -60,6 +61,8 @@ _JOINER = re.compile(r"[\s\-']*\Z")
 _EMPTY: frozenset = frozenset()
 # Terms whose holding forms a GarbledFinder keeps (see GarbledFinder._holding; emptied when full).
 _HOLDERS_KEPT = 100_000
+# Sights of a term after which the forms holding it are grouped (see GarbledFinder._holding).
+_GROUP_AFTER = 1
 
 
 @dataclass(frozen=True)
@@ -151,47 +154,48 @@ class GarbledFinder:
 
     def __init__(self, entries, lang: str = "vi"):
         self.lang = lang
-        self.forms: list[_Form] = []
-        for entry in entries:
-            for form, _status in entry.forms(lang):
-                toks, spans, _ = _syllables(form)
-                if len(toks) >= MIN_SYLLABLES:
-                    written = [form[s:e] for s, e in spans]
-                    self.forms.append(_Form(entry, form, toks, written))
-        df = Counter(s for f in self.forms for s in f.counts)
-        self._keys = [f.keys for f in self.forms]  # of each form, for the candidates' filter
-        self._distinct = [f.distinct for f in self.forms]
-        self.correct_keys: dict[str, set] = {}
-        self._by_entry: dict[str, list[int]] = {}
-        self._pairs: dict[str, dict[str, list]] = {}  # syllable -> a commoner one -> forms
-        self._single: dict[str, list] = {}  # syllable -> forms indexed by one syllable
-        self._having: dict[str, set] = {}  # syllable -> forms holding it
-        self._under: dict[str, set] = {}  # syllable -> forms indexed under it
-        self._holders: dict[tuple, tuple] = {}  # a term's syllables and blocker -> _holding()
-        self._lengths: dict[str, int] = {}  # a glossary form -> its number of syllables
-        for i, f in enumerate(self.forms):
-            self.correct_keys.setdefault(f.entry.id, set()).add(f.keys_seq)
-            self._by_entry.setdefault(f.entry.id, []).append(i)
-            for syl in f.counts:
-                self._having.setdefault(syl, set()).add(i)
-            spare = len(f.sylls) - _required(len(f.sylls))
-            f.rarity = tuple(sorted(f.counts, key=lambda s: (df[s], s)))
-            if len(f.rarity) >= spare + 2:
-                rare = f.rarity[:spare + 2]  # each pair under its rarer syllable first
-                for x, a in enumerate(rare):
-                    for b in rare[x + 1:]:
-                        self._pairs.setdefault(a, {}).setdefault(b, []).append(i)
-            else:
-                rare, got = [], 0
-                for syl in f.rarity:
-                    self._single.setdefault(syl, []).append(i)
-                    rare.append(syl)
-                    got += f.counts[syl]
-                    if got > spare:
-                        break
-            f.index = frozenset(rare)
-            for syl in rare:
-                self._under.setdefault(syl, set()).add(i)
+        with paused_gc():  # a hundred thousand forms' tables: nothing to collect
+            self.forms: list[_Form] = []
+            for entry in entries:
+                for form, _status in entry.forms(lang):
+                    toks, spans, _ = _syllables(form)
+                    if len(toks) >= MIN_SYLLABLES:
+                        written = [form[s:e] for s, e in spans]
+                        self.forms.append(_Form(entry, form, toks, written))
+            df = Counter(s for f in self.forms for s in f.counts)
+            self._keys = [f.keys for f in self.forms]  # of each form, for the candidates' filter
+            self._distinct = [f.distinct for f in self.forms]
+            self.correct_keys: dict[str, set] = {}
+            self._by_entry: dict[str, list[int]] = {}
+            self._pairs: dict[str, dict[str, list]] = {}  # syllable -> a commoner one -> forms
+            self._single: dict[str, list] = {}  # syllable -> forms indexed by one syllable
+            self._having: dict[str, set] = {}  # syllable -> forms holding it
+            self._under: dict[str, set] = {}  # syllable -> forms indexed under it
+            self._holders: dict[tuple, tuple] = {}  # a term's syllables and blocker -> _holding()
+            self._lengths: dict[str, int] = {}  # a glossary form -> its number of syllables
+            for i, f in enumerate(self.forms):
+                self.correct_keys.setdefault(f.entry.id, set()).add(f.keys_seq)
+                self._by_entry.setdefault(f.entry.id, []).append(i)
+                for syl in f.counts:
+                    self._having.setdefault(syl, set()).add(i)
+                spare = len(f.sylls) - _required(len(f.sylls))
+                f.rarity = tuple(sorted(f.counts, key=lambda s: (df[s], s)))
+                if len(f.rarity) >= spare + 2:
+                    rare = f.rarity[:spare + 2]  # each pair under its rarer syllable first
+                    for x, a in enumerate(rare):
+                        for b in rare[x + 1:]:
+                            self._pairs.setdefault(a, {}).setdefault(b, []).append(i)
+                else:
+                    rare, got = [], 0
+                    for syl in f.rarity:
+                        self._single.setdefault(syl, []).append(i)
+                        rare.append(syl)
+                        got += f.counts[syl]
+                        if got > spare:
+                            break
+                f.index = frozenset(rare)
+                for syl in rare:
+                    self._under.setdefault(syl, set()).add(i)
 
     def find(self, text: str, matches=None, *, matcher=None, min_confidence: float = 0.5,
              only=None, text_key=None) -> list[Garbled]:
@@ -242,9 +246,9 @@ class GarbledFinder:
 
     def _holding(self, sylls: frozenset, blocker: tuple) -> tuple:
         """Forms holding every syllable of a term (*sylls*) and indexed under one of them, but
-        those *blocker* blocks (see :meth:`_blocker`), as ``(always, single, pairs, loose)``
-        (cached): the first time a list of form indexes (*loose*), grouped (see :meth:`_grouped`)
-        the next."""
+        those *blocker* blocks (see :meth:`_blocker`), as ``(always, single, pairs, loose, sights)``
+        (cached): a list of form indexes (*loose*) the first :data:`_GROUP_AFTER` times, then
+        grouped (see :meth:`_grouped`): grouping a form costs as much as filtering it a dozen times."""
         held = self._holders.get((sylls, blocker))
         if held is None:
             # The forms indexed under a syllable of the term, or those holding all its syllables
@@ -261,13 +265,14 @@ class GarbledFinder:
                 found = [i for i in found if self.forms[i].entry.id != eid or len(self.forms[i].sylls) > n]
             if len(self._holders) >= _HOLDERS_KEPT:
                 self._holders.clear()
-            held = self._holders[(sylls, blocker)] = ((), {}, {}, list(found))
+            held = self._holders[(sylls, blocker)] = ((), {}, {}, list(found), 1)
         elif held[3]:
-            held = self._holders[(sylls, blocker)] = self._grouped(sylls, held[3])
+            held = self._holders[(sylls, blocker)] = (
+                self._grouped(sylls, held[3]) if held[4] >= _GROUP_AFTER else held[:4] + (held[4] + 1,))
         return held
 
     def _grouped(self, sylls: frozenset, found) -> tuple:
-        """``(always, single, pairs, [])`` of the forms *found* holding a term's syllables *sylls*.
+        """``(always, single, pairs, [], 0)`` of the forms *found* holding a term's syllables *sylls*.
         A form may lack its spare number of distinct syllables, so of those beside the term's
         (*rest*) the line holds at least ``len(rest) - spare``: none (*always*, form indexes),
         one (listed in *single* under each of its spare + 1 rarest of *rest*: one of them is in
@@ -289,7 +294,7 @@ class GarbledFinder:
                 for x, a in enumerate(rare):
                     for b in rare[x + 1:]:
                         pairs.setdefault(a, {}).setdefault(b, []).append(i)
-        return always, single, pairs, []
+        return always, single, pairs, [], 0
 
     def _candidates(self, line: "_Line") -> set:
         """Forms that may have a scored window in the line (a superset; see the class docs), with
@@ -302,7 +307,7 @@ class GarbledFinder:
             indexed += [later[b] for b in later.keys() & free]
         out = set()
         for (_m, sylls), blocker in zip(line.terms, line.blockers):
-            always, single, pairs, loose = self._holding(sylls, blocker)
+            always, single, pairs, loose, _ = self._holding(sylls, blocker)
             out.update(always)
             indexed += [single[syl] for syl in single.keys() & present]
             for a in pairs.keys() & present:
