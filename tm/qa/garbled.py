@@ -61,8 +61,6 @@ _JOINER = re.compile(r"[\s\-']*\Z")
 _EMPTY: frozenset = frozenset()
 # Terms whose holding forms a GarbledFinder keeps (see GarbledFinder._holding; emptied when full).
 _HOLDERS_KEPT = 100_000
-# Sights of a term after which the forms holding it are grouped (see GarbledFinder._holding).
-_GROUP_AFTER = 1
 
 
 @dataclass(frozen=True)
@@ -143,7 +141,7 @@ class GarbledFinder:
     of the same entry as long as it. So a form that may score is indexed by
     syllables outside any term, or holds every syllable of a term of the line
     and is indexed under one of them (the forms holding a term are looked up
-    once per term, grouped by the syllables one of which the line must hold);
+    once per term, grouped by the syllables one or two of which the line must hold);
     and it lacks at most r of its distinct syllables. Candidates are a superset
     of such forms: :meth:`_windows` makes the exact checks.
 
@@ -246,9 +244,8 @@ class GarbledFinder:
 
     def _holding(self, sylls: frozenset, blocker: tuple) -> tuple:
         """Forms holding every syllable of a term (*sylls*) and indexed under one of them, but
-        those *blocker* blocks (see :meth:`_blocker`), as ``(always, single, pairs, loose, sights)``
-        (cached): a list of form indexes (*loose*) the first :data:`_GROUP_AFTER` times, then
-        grouped (see :meth:`_grouped`): grouping a form costs as much as filtering it a dozen times."""
+        those *blocker* blocks (see :meth:`_blocker`), as ``(always, single, pairs, loose)`` (cached):
+        the first time a list of form indexes (*loose*), grouped (see :meth:`_grouped`) the next."""
         held = self._holders.get((sylls, blocker))
         if held is None:
             # The forms indexed under a syllable of the term, or those holding all its syllables
@@ -265,14 +262,13 @@ class GarbledFinder:
                 found = [i for i in found if self.forms[i].entry.id != eid or len(self.forms[i].sylls) > n]
             if len(self._holders) >= _HOLDERS_KEPT:
                 self._holders.clear()
-            held = self._holders[(sylls, blocker)] = ((), {}, {}, list(found), 1)
+            held = self._holders[(sylls, blocker)] = ((), {}, {}, list(found))
         elif held[3]:
-            held = self._holders[(sylls, blocker)] = (
-                self._grouped(sylls, held[3]) if held[4] >= _GROUP_AFTER else held[:4] + (held[4] + 1,))
+            held = self._holders[(sylls, blocker)] = self._grouped(sylls, held[3])
         return held
 
     def _grouped(self, sylls: frozenset, found) -> tuple:
-        """``(always, single, pairs, [], 0)`` of the forms *found* holding a term's syllables *sylls*.
+        """``(always, single, pairs, [])`` of the forms *found* holding a term's syllables *sylls*.
         A form may lack its spare number of distinct syllables, so of those beside the term's
         (*rest*) the line holds at least ``len(rest) - spare``: none (*always*, form indexes),
         one (listed in *single* under each of its spare + 1 rarest of *rest*: one of them is in
@@ -294,7 +290,7 @@ class GarbledFinder:
                 for x, a in enumerate(rare):
                     for b in rare[x + 1:]:
                         pairs.setdefault(a, {}).setdefault(b, []).append(i)
-        return always, single, pairs, [], 0
+        return always, single, pairs, []
 
     def _candidates(self, line: "_Line") -> set:
         """Forms that may have a scored window in the line (a superset; see the class docs), with
@@ -307,7 +303,7 @@ class GarbledFinder:
             indexed += [later[b] for b in later.keys() & free]
         out = set()
         for (_m, sylls), blocker in zip(line.terms, line.blockers):
-            always, single, pairs, loose, _ = self._holding(sylls, blocker)
+            always, single, pairs, loose = self._holding(sylls, blocker)
             out.update(always)
             indexed += [single[syl] for syl in single.keys() & present]
             for a in pairs.keys() & present:
