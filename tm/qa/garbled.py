@@ -176,7 +176,7 @@ class GarbledFinder:
                 self._by_entry.setdefault(f.entry.id, []).append(i)
                 for syl in f.counts:
                     self._having.setdefault(syl, set()).add(i)
-                spare = len(f.sylls) - _required(len(f.sylls))
+                spare = len(f.sylls) - f.need
                 f.rarity = tuple(sorted(f.counts, key=lambda s: (df[s], s)))
                 if len(f.rarity) >= spare + 2:
                     rare = f.rarity[:spare + 2]  # each pair under its rarer syllable first
