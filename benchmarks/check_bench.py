@@ -143,11 +143,12 @@ def main():
     print(f"baseline: one matcher pass over the draft         {base_t:6.2f} s {base_c:6.2f} s")
     print(f"glossary indexes (matcher, garbled-term finder)   {build_t:6.2f} s {build_c:6.2f} s  (once per run)")
     for label, wall, cpu, report, runs in (("check without a source", nosrc_t, nosrc_c, r1, nosrc_runs),
-                                            ("check with the source", src_t, src_c, r2, src_runs)):
+                                           ("check with the source", src_t, src_c, r2, src_runs)):
         print(f"{label:<24}                          {wall:6.2f} s {cpu:6.2f} s  ({cpu / base_c:4.1f}x baseline "
               f"CPU, {len(report.findings)} findings)  {'OK' if wall < target else 'SLOW'} (< {target} s); "
               f"runs {', '.join(f'{t:.2f}' for t in runs)} s")
-    print(f"with index building (a cold `songngu check` run)  {build_t + src_runs[0]:6.2f} s  (with the source, its first run)")
+    print(f"with index building (a cold `songngu check` run)  {build_t + src_runs[0]:6.2f} s  "
+          "(with the source, its first run)")
 
 if __name__ == "__main__":
     main()
