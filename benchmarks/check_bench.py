@@ -6,7 +6,8 @@ all of them occurring in the draft: a dense worst case), then two such n-grams
 joined (mostly absent from the text, as most terms of a large glossary are)
 up to --terms, Vietnamese paired with English at random, plus the bundled
 glossary. The draft is the IWSLT Vietnamese repeated to 1 MB and the source the
-matching English lines. Times are medians of --repeat runs, each run shown too: the first check
+matching English lines. Times are medians of --repeat runs, each run shown too, and each check's
+CPU time is compared with the baseline's in the same run (the median ratio is shown): the first check
 is slower (the garbled-term finder caches what it learns of each term), and a one-shot
 `songngu check` is a first run; a later one may hold a full garbage collection. The baseline,
 measured in the same run, is one bare pass of the term matcher over every draft line: the least any glossary
@@ -135,20 +136,31 @@ def main():
     gc.collect()
     gc.freeze()
     matcher = checker.matcher
-    base_t, base_c, _, _ = timed(lambda: [matcher.find(line, "vi") for line in draft_lines], args.repeat)
-    nosrc_t, nosrc_c, r1, nosrc_runs = timed(lambda: checker.check(draft, src_lang="en"), args.repeat)
-    src_t, src_c, r2, src_runs = timed(lambda: checker.check(draft, source, src_lang="en"), args.repeat)
+    # Baseline and checks interleaved, run by run: this machine's speed drifts over minutes, and
+    # each check is compared with the baseline of its own run.
+    jobs = {"baseline": lambda: [matcher.find(line, "vi") for line in draft_lines],
+            "check without a source": lambda: checker.check(draft, src_lang="en"),
+            "check with the source": lambda: checker.check(draft, source, src_lang="en")}
+    walls, cpus, reports = {name: [] for name in jobs}, {name: [] for name in jobs}, {}
+    for _ in range(args.repeat):
+        for name, fn in jobs.items():
+            _, cpu, reports[name], (wall,) = timed(fn, 1)
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    med = statistics.median
     target = 2.0
     print("                                                    wall      CPU")
-    print(f"baseline: one matcher pass over the draft         {base_t:6.2f} s {base_c:6.2f} s")
+    print(f"baseline: one matcher pass over the draft         {med(walls['baseline']):6.2f} s "
+          f"{med(cpus['baseline']):6.2f} s")
     print(f"glossary indexes (matcher, garbled-term finder)   {build_t:6.2f} s {build_c:6.2f} s  (once per run)")
-    for label, wall, cpu, report, runs in (("check without a source", nosrc_t, nosrc_c, r1, nosrc_runs),
-                                           ("check with the source", src_t, src_c, r2, src_runs)):
-        print(f"{label:<24}                          {wall:6.2f} s {cpu:6.2f} s  ({cpu / base_c:4.1f}x baseline "
-              f"CPU, {len(report.findings)} findings)  {'OK' if wall < target else 'SLOW'} (< {target} s); "
-              f"runs {', '.join(f'{t:.2f}' for t in runs)} s")
-    print(f"with index building (a cold `songngu check` run)  {build_t + src_runs[0]:6.2f} s  "
+    for name in list(jobs)[1:]:
+        wall, ratio = med(walls[name]), med(c / b for c, b in zip(cpus[name], cpus["baseline"]))
+        print(f"{name:<24}                          {wall:6.2f} s {med(cpus[name]):6.2f} s  ({ratio:4.1f}x baseline "
+              f"CPU, {len(reports[name].findings)} findings)  {'OK' if wall < target else 'SLOW'} (< {target} s); "
+              f"runs {', '.join(f'{t:.2f}' for t in walls[name])} s")
+    print(f"with index building (a cold `songngu check` run)  {build_t + walls['check with the source'][0]:6.2f} s  "
           "(with the source, its first run)")
+
 
 if __name__ == "__main__":
     main()

@@ -100,7 +100,7 @@ def _max_debris(n: int) -> int:
 
 class _Form:
     __slots__ = ("entry", "text", "sylls", "written", "counts", "keys_seq", "name", "keys", "distinct",
-                 "where", "rarity", "index", "need", "limit")
+                 "where", "rarity", "need", "limit")
 
     def __init__(self, entry, text, sylls, written):
         self.entry, self.text, self.sylls, self.written = entry, text, sylls, written
@@ -117,7 +117,6 @@ class _Form:
         for p, syl in enumerate(sylls):
             self.where[syl] = self.where.get(syl, ()) + (p,)
         self.rarity: tuple = ()  # its distinct syllables, rarest in the glossary first
-        self.index: frozenset = _EMPTY  # those it is indexed under (see GarbledFinder)
 
 
 def _syllables(text: str, k=None) -> tuple[list[str], list[tuple[int, int]], str]:
@@ -141,7 +140,7 @@ class GarbledFinder:
     of the same entry as long as it. So a form that may score is indexed by
     syllables outside any term, or holds every syllable of a term of the line
     and is indexed under one of them (the forms holding a term are looked up
-    once per term, grouped by the syllables one or two of which the line must hold);
+    once per term and grouped by the syllables one of which the line must hold);
     and it lacks at most r of its distinct syllables. Candidates are a superset
     of such forms: :meth:`_windows` makes the exact checks.
 
@@ -163,6 +162,9 @@ class GarbledFinder:
             df = Counter(s for f in self.forms for s in f.counts)
             self._keys = [f.keys for f in self.forms]  # of each form, for the candidates' filter
             self._distinct = [f.distinct for f in self.forms]
+            self._eids = [f.entry.id for f in self.forms]
+            self._index: list[frozenset] = []  # of each form: the syllables it is indexed under
+            self._sizes = [len(f.sylls) for f in self.forms]  # of each form: its number of syllables
             self.correct_keys: dict[str, set] = {}
             self._by_entry: dict[str, list[int]] = {}
             self._pairs: dict[str, dict[str, list]] = {}  # syllable -> a commoner one -> forms
@@ -191,7 +193,7 @@ class GarbledFinder:
                         got += f.counts[syl]
                         if got > spare:
                             break
-                f.index = frozenset(rare)
+                self._index.append(frozenset(rare))
                 for syl in rare:
                     self._under.setdefault(syl, set()).add(i)
 
@@ -244,8 +246,7 @@ class GarbledFinder:
 
     def _holding(self, sylls: frozenset, blocker: tuple) -> tuple:
         """Forms holding every syllable of a term (*sylls*) and indexed under one of them, but
-        those *blocker* blocks (see :meth:`_blocker`), as ``(always, single, pairs, loose)`` (cached):
-        the first time a list of form indexes (*loose*), grouped (see :meth:`_grouped`) the next."""
+        those *blocker* blocks (see :meth:`_blocker`), grouped (see :meth:`_grouped`; cached)."""
         held = self._holders.get((sylls, blocker))
         if held is None:
             # The forms indexed under a syllable of the term, or those holding all its syllables
@@ -255,42 +256,39 @@ class GarbledFinder:
             if sum(map(len, under)) <= len(having[0]):
                 found = set().union(*under).intersection(*having)
             else:
-                found = [i for i in having[0].intersection(*having[1:])
-                         if not self.forms[i].index.isdisjoint(sylls)]
+                index = self._index
+                found = [i for i in having[0].intersection(*having[1:]) if not index[i].isdisjoint(sylls)]
             eid, n = blocker
             if eid is not None:
-                found = [i for i in found if self.forms[i].entry.id != eid or len(self.forms[i].sylls) > n]
+                eids, lengths = self._eids, self._sizes
+                found = [i for i in found if eids[i] != eid or lengths[i] > n]
             if len(self._holders) >= _HOLDERS_KEPT:
                 self._holders.clear()
-            held = self._holders[(sylls, blocker)] = ((), {}, {}, list(found))
-        elif held[3]:
-            held = self._holders[(sylls, blocker)] = self._grouped(sylls, held[3])
+            held = self._holders[(sylls, blocker)] = self._grouped(sylls, found)
         return held
 
     def _grouped(self, sylls: frozenset, found) -> tuple:
-        """``(always, single, pairs, [])`` of the forms *found* holding a term's syllables *sylls*.
+        """``(always, single)`` of the forms *found* holding a term's syllables *sylls*.
         A form may lack its spare number of distinct syllables, so of those beside the term's
-        (*rest*) the line holds at least ``len(rest) - spare``: none (*always*, form indexes),
-        one (listed in *single* under each of its spare + 1 rarest of *rest*: one of them is in
-        the line) or more (listed in *pairs*, ``{a: {b: forms}}``, under each pair of its spare
-        + 2 rarest, *a* the rarer: two are)."""
-        always, single, pairs = [], {}, {}
+        (*rest*) the line holds at least ``len(rest) - spare``: none (*always*, form indexes)
+        or some (listed in *single* under each of its spare + 1 rarest of *rest*: one of them
+        is in the line). Pairs of *rest*, as the glossary-wide index has, would prune more but
+        cost more to build than a term's few sightings in a document save."""
+        always, single = [], {}
+        forms, distinct, n = self.forms, self._distinct, len(sylls)
         for i in found:
-            f = self.forms[i]
-            spare = len(f.keys) - f.distinct
-            rest = [syl for syl in f.rarity if syl not in sylls]
-            held = len(rest) - spare
-            if held <= 0:
+            if distinct[i] <= n:  # len(rest) - spare = distinct - n: none needed
                 always.append(i)
-            elif held == 1:
-                for syl in rest[:spare + 1]:
+                continue
+            f = forms[i]
+            want = len(f.keys) - distinct[i] + 1
+            for syl in f.rarity:
+                if syl not in sylls:
                     single.setdefault(syl, []).append(i)
-            else:
-                rare = rest[:spare + 2]
-                for x, a in enumerate(rare):
-                    for b in rare[x + 1:]:
-                        pairs.setdefault(a, {}).setdefault(b, []).append(i)
-        return always, single, pairs, []
+                    want -= 1
+                    if not want:
+                        break
+        return always, single
 
     def _candidates(self, line: "_Line") -> set:
         """Forms that may have a scored window in the line (a superset; see the class docs), with
@@ -303,13 +301,9 @@ class GarbledFinder:
             indexed += [later[b] for b in later.keys() & free]
         out = set()
         for (_m, sylls), blocker in zip(line.terms, line.blockers):
-            always, single, pairs, loose = self._holding(sylls, blocker)
+            always, single = self._holding(sylls, blocker)
             out.update(always)
             indexed += [single[syl] for syl in single.keys() & present]
-            for a in pairs.keys() & present:
-                later = pairs[a]
-                indexed += [later[b] for b in later.keys() & present]
-            indexed.append(loose)
         seen = set().union(*indexed) - out
         out.update([i for i in seen if len(keys[i] & present) >= distinct[i]])
         return out
