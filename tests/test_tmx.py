@@ -1,6 +1,7 @@
 """TMX reading and writing: validity, round trips, dialects, markup, malformed and hostile files."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -168,16 +169,44 @@ def test_not_tmx_is_a_clear_error(tmp_path, text, problem):
         list(TMXReader(tmp_path / "missing.tmx"))
 
 
-def test_billion_laughs_is_refused_quickly(tmp_path):
+def _bomb(tmp_path, levels=9):
     ents = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
-    decl = f"<!DOCTYPE tmx [{ents}]>\n"
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, levels + 1))
     body = '<tu><tuv xml:lang="en"><seg>&lol9;</seg></tuv><tuv xml:lang="vi"><seg>x</seg></tuv></tu>'
-    path = write(tmp_path / "bomb.tmx", tmx(body, decl=decl))
+    return write(tmp_path / "bomb.tmx", tmx(body, decl=f"<!DOCTYPE tmx [{ents}]>\n"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_billion_laughs_is_refused_quickly(tmp_path, encoding):
+    path = _bomb(tmp_path)
+    if encoding != "utf-8":
+        path.write_bytes(path.read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                         .encode(encoding))
     start = time.perf_counter()
-    with pytest.raises(InputError, match="declares entities"):
+    with pytest.raises(InputError) as err:
         list(TMXReader(path))
     assert time.perf_counter() - start < 2
+    # our own refusal, whatever the XML library's limits: the file, the line of the declaration
+    assert err.value.path == str(path) and err.value.line == 2
+    assert "declares entities" in err.value.problem
+
+
+def _stats(db_path):
+    with contextlib.closing(open_store(db_path)) as store:
+        return store.stats()
+
+
+def test_billion_laughs_from_the_command_line_stores_nothing(cli, db_path, tmp_path):
+    assert cli("build").exit_code == 0
+    path = _bomb(tmp_path)
+    before = _stats(db_path)
+    start = time.perf_counter()
+    result = cli("import", "tmx", path)
+    assert time.perf_counter() - start < 5
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {path}:") and result.output.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert _stats(db_path) == before
 
 
 def test_external_entities_and_dtds_are_never_loaded(tmp_path):

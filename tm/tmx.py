@@ -28,6 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from corpus.errors import InputError
+from corpus.xmlguard import refuse_entities
 from tm.store import Unit
 
 __all__ = ["TMXReader", "TMXWriter", "import_tmx", "export_tmx", "plain_text", "lang_of"]
@@ -114,6 +115,7 @@ class TMXReader:
         if self.path.stat().st_size == 0:
             raise InputError(self.path, "empty file, not a TMX file")
         with open(self.path, "rb") as fh:
+            refuse_entities(fh, self.path)
             source = _Counting(fh, self.path.stat().st_size, self.progress)
             parser = etree.iterparse(
                 source, events=("start", "end"), resolve_entities=False, no_network=True,
@@ -154,10 +156,6 @@ class TMXReader:
             raise InputError(self.path, "empty file, not TMX")
 
     def _check_root(self, root):
-        dtd = root.getroottree().docinfo.internalDTD
-        if dtd is not None and any(True for _ in dtd.iterentities()):
-            raise InputError(self.path, "refused: the DOCTYPE declares entities (entity expansion or "
-                                        "external entities are not allowed in TMX)")
         if etree.QName(root).localname != "tmx":
             raise InputError(self.path, f"not a TMX file (root element <{etree.QName(root).localname}>)",
                              line=root.sourceline)

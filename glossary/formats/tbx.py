@@ -25,6 +25,7 @@ import re
 from lxml import etree
 
 from corpus.errors import InputError
+from corpus.xmlguard import refuse_entities
 from glossary.model import TYPES, Deprecated, Entry
 from glossary.tsv import valid_id
 
@@ -79,6 +80,7 @@ def _terms(lang_section):
 
 def parse_tbx(text: str, path="-") -> tuple[list[Entry], list[int]]:
     """Entries (and their source lines) of a TBX document in either layout."""
+    refuse_entities(text, path)
     parser = etree.XMLParser(**_PARSER_OPTIONS)
     try:
         root = etree.fromstring(_XML_DECL.sub("", text, count=1), parser)
