@@ -58,9 +58,6 @@ _SYLLABLE = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3
-# English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
-_WEEKDAYS = {"monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7}
-_WEEKDAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_WEEKDAYS) + r")s?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -368,7 +365,8 @@ class Checker:
                 out += self._garbled(seg, garbled, taken, rendered, stats, dl)
             out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
             renderings = _renderings(seg, src_matches, good)
-            out += _quantities(seg, sl, dl, stats, src_q, dft_q)
+            out += _quantities(seg, sl, dl, stats, src_q, dft_q, [(m.start, m.end) for m in src_matches],
+                               [(m.start, m.end) for m in draft_matches])
             out += _untranslated_segment(seg, sl, keys)
         elif text:
             out += self._garbled(seg, find_garbled(text, self.matcher, dl, matches=draft_matches),
@@ -623,77 +621,28 @@ def _foreign_segment(seg, sl, dl) -> list[Finding]:
     return []
 
 
-def _amounts(q) -> set:
-    values = (q.value, *q.alternatives)
-    if q.kind == "currency":
-        return {v[1] for v in values}
-    return set(values) if q.kind == "number" else set()
-
-
-def _unit_dropped(a, b) -> bool:
-    """An amount with a currency on one side, the same number without it on the other."""
-    return {a.kind, b.kind} == {"currency", "number"} and not _amounts(a).isdisjoint(_amounts(b))
-
-
-def _lone_one(q) -> bool:
-    """``1``, ``first``: English writes one as ``a``/``an``/``one``, first as ``đầu tiên``,
-    ``trước tiên``, ``lần đầu``, which are not all extracted: such a 1 alone proves nothing."""
-    return q.kind == "number" and q.value == 1
-
-
-def _decade(a, b) -> bool:
-    """``1990s`` = ``những năm 90`` / ``thập niên 90``: a decade written by its last two digits."""
-    for d, n in ((a, b), (b, a)):
-        if d.kind == "date" and n.kind == "number" and not n.ordinal and d.text.rstrip().endswith("s"):
-            year = getattr(d.value, "year", None)
-            if year and year % 10 == 0 and n.value == year % 100:
-                return True
-    return False
-
-
-def _weekday(q, lang: str, other_text: str, other_lang: str) -> bool:
-    """``thứ 6`` (a Vietnamese ordinal) naming a weekday the other text names (``Friday``)."""
-    if lang != "vi" or other_lang != "en" or q.kind != "number" or not q.ordinal:
-        return False
-    if not match_key(q.text).startswith("thứ"):
-        return False
-    return any(_WEEKDAYS[w.group(1).lower()] == q.value for w in _WEEKDAY_WORD.finditer(other_text))
-
-
-def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
-    """Numbers, dates and amounts compared by value (``10,7`` = ``10.7``).
+def _quantities(seg, sl, dl, stats, src, dft, src_terms=(), dft_terms=()) -> list[Finding]:
+    """Numbers, dates and amounts compared by value (:func:`corpus.quantities.compare`).
 
     A mismatch is an error when written in digits, a warning when a number word
     is involved (translators render ``two of them`` as ``cả hai`` and the like)
     or when only the currency is missing on one side. *src*, *dft*: the
-    quantities (:func:`corpus.quantities.extract`) of the source and draft segments.
+    quantities (:func:`corpus.quantities.extract`) of the source and draft segments;
+    *src_terms*, *dft_terms*: spans of glossary terms, whose numbers are the terms'.
     """
-    stats.quantities_expected = len(src)
-    left_src, left_dft, out = list(src), [], []
-    for q in dft:
-        hit = next((s for s in left_src if s.same(q)), None) or next(
-            (s for s in left_src if _decade(s, q)), None)
-        if hit is None:
-            left_dft.append(q)
-        else:
-            left_src.remove(hit)
-    for q in list(left_dft):
-        hit = next((s for s in left_src if _unit_dropped(s, q)), None)
-        if hit is not None:
-            left_src.remove(hit)
-            left_dft.remove(q)
-            out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
-                               f"the amount matches “{hit.text}” of the source but one side names no currency",
-                               (hit.start, hit.end)))
-    left_dft = [q for q in left_dft if not _weekday(q, dl, seg.source, sl)]
-    left_src = [s for s in left_src if not _weekday(s, sl, seg.draft, dl)]
-    stats.quantities_matched = len(src) - len(left_src)
-    for q in left_dft:
-        if _lone_one(q):
-            continue
-        partner = next((s for s in left_src if s.kind == q.kind), None)
+    from corpus.quantities import compare
+
+    cmp = compare(src, dft, source_text=seg.source, draft_text=seg.draft, source_lang=sl, draft_lang=dl,
+                  source_terms=src_terms, draft_terms=dft_terms)
+    stats.quantities_expected, stats.quantities_matched = cmp.expected, cmp.found
+    out = []
+    for hit, q in cmp.unit_dropped:
+        out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
+                           f"the amount matches “{hit.text}” of the source but one side names no currency",
+                           (hit.start, hit.end)))
+    for mis in cmp.mismatched:
+        q, partner = mis.quantity, mis.partner
         if partner is not None:
-            left_src.remove(partner)
             msg = f"“{q.text}” in the draft, “{partner.text}” in the source"
         else:
             msg = f"“{q.text}” is not in the source"
@@ -701,9 +650,8 @@ def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
         out.append(Finding(_QUANTITY_CHECK.get(q.kind, "number-mismatch"), "warning" if spelled else "error",
                            seg.number, q.start, q.end, q.text, partner.text if partner else None, msg,
                            (partner.start, partner.end) if partner else None))
-    for s in left_src:
-        if _lone_one(s):
-            continue
+    for mis in cmp.missing:
+        s = mis.quantity
         out.append(Finding(_QUANTITY_CHECK.get(s.kind, "number-mismatch"), "warning" if s.spelled else "error",
                            seg.number, 0, len(seg.draft), seg.draft, s.text,
                            f"“{s.text}” of the source is missing from the draft", (s.start, s.end)))

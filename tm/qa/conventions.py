@@ -198,7 +198,34 @@ def tone_fixes(text: str, style: str) -> list[Fix]:
     return out
 
 
-def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=()) -> list[Fix]:
+def named_months(forms) -> frozenset:
+    """``(word before, month word)`` keys of the month names glossary *forms* hold
+    (``Mùa xuân tháng Tư`` -> ``("xuân", "tư")``): such a month in a draft is part of the name,
+    even when the rest of the name is mistranslated (``Lễ hội … Mùa xuân tháng Tư``)."""
+    out = set()
+    for form in forms:
+        k = key(form).text
+        for m in _MONTH_NAME.finditer(k):
+            before = _WORDS.findall(k[:m.start()])
+            if before:
+                out.add((before[-1], " ".join(m.group(2).split())))
+    return frozenset(out)
+
+
+def _name_spans(text: str, named) -> list[tuple[int, int]]:
+    """Spans of ``<word> tháng <month>`` of *text* that are part of a name (see :func:`named_months`)."""
+    if not named:
+        return []
+    k = key(text)
+    out = []
+    for m in _MONTH_NAME.finditer(k.text):
+        before = _WORDS.findall(k.text[:m.start()])
+        if before and (before[-1], " ".join(m.group(2).split())) in named:
+            out.append(k.span(m.start(), m.end()))
+    return out
+
+
+def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=(), named=()) -> list[Fix]:
     """All convention fixes of *text*, non-overlapping, in text order.
 
     Parameters:
@@ -207,9 +234,10 @@ def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=()
         terms: ``(start, end)`` spans of glossary terms: their dates and amounts are
             part of a name (``Mùa xuân tháng Tư``), only their tone marks are fixed.
         edited: spans other edits replace: nothing here touches them.
+        named: :func:`named_months` of the glossary: a month named so stays as written.
     """
     edited = list(edited)
-    keep = list(terms) + edited
+    keep = list(terms) + edited + _name_spans(text, named)
     out = [f for f in currency_fixes(text) + date_fixes(text) if not _overlaps(f.start, f.end, keep)]
     if style:
         taken = [(f.start, f.end) for f in out] + edited

@@ -210,6 +210,7 @@ class Corrector:
         self.matcher = matcher
         self.by_id = {e.id: e for e in matcher.entries}
         self._confusers: dict[str, list] = {}
+        self._named_months = conventions.named_months(f for e in matcher.entries for f, _ in e.forms("vi"))
         for e in matcher.entries:
             for other in e.confused_with:
                 self._confusers.setdefault(other, []).append(e)
@@ -294,11 +295,13 @@ class Corrector:
         cands += self._confusions(doc, text, good, src_ids, source)
         if src_ids is not None:
             cands += self._from_source(doc, text, good, cands, src_ids)
-            cands += _numbers(text, source, lang, doc.source_lang, fix_numbers)
+            cands += _numbers(text, source, lang, doc.source_lang, fix_numbers, [(m.start, m.end) for m in matches],
+                              [(m.start, m.end) for m in self.matcher.find(source, doc.source_lang)])
         if lang == "vi":
             edited = [(c.start, c.end) for c in cands if c.rule != "number-mismatch"]
             terms = [(m.start, m.end) for m in good]
-            for f in conventions.convention_fixes(text, style=doc.style, terms=terms, edited=edited):
+            for f in conventions.convention_fixes(text, style=doc.style, terms=terms, edited=edited,
+                                                  named=self._named_months):
                 cands.append(_Cand(f.start, f.end, f.after, f.rule, f.confidence, f.message))
         return [c for c in cands if c is not None and (text[c.start:c.end] != c.after or c.rule == "number-mismatch")]
 
@@ -484,34 +487,30 @@ def _fuzzy_span(text, entry, lang, taken):
     return (round(0.3 + 0.5 * ratio / 100, 3), start, end, form)
 
 
-def _numbers(text, source, lang, source_lang, fix_numbers) -> list[_Cand]:
-    """Numbers of the draft that are not in the source, each with the source's odd one out."""
-    from corpus.quantities import extract
+def _numbers(text, source, lang, source_lang, fix_numbers, terms=(), source_terms=()) -> list[_Cand]:
+    """Numbers of the draft that are not in the source (:func:`corpus.quantities.compare`, the
+    rules ``check`` uses), each with the source's odd one out; *terms*, *source_terms*: spans of
+    glossary terms in each text, whose numbers are the terms'."""
+    from corpus.quantities import compare, extract, render_value
 
-    src = extract(source, source_lang)
-    dft = extract(text, lang)
-    left = list(src)
-    odd = []
-    for q in dft:
-        hit = next((s for s in left if s.same(q)), None)
-        if hit is None:
-            odd.append(q)
-        else:
-            left.remove(hit)
+    cmp = compare(extract(source, source_lang), extract(text, lang), source_text=source, draft_text=text,
+                  source_lang=source_lang, draft_lang=lang, source_terms=source_terms, draft_terms=terms)
     out = []
-    for q in odd:
-        partner = [s for s in left if s.kind == q.kind]
-        fix = _render_number(q, partner[0], lang) if partner else None
+    for mis in cmp.mismatched:
+        q, partner = mis.quantity, mis.partner
+        fix = render_value(q, partner, lang) if partner else None
         if fix and lang == "vi":
             for f in reversed(conventions.currency_fixes(fix)):
                 fix = fix[:f.start] + f.after + fix[f.end:]
+        if fix == q.text:
+            fix = None
         # A measurement may be converted (8 inches = 20 cm) and a scale word missed: never clear.
-        clear = (fix is not None and len(partner) == 1 and len(odd) == 1
+        clear = (fix is not None and mis.candidates == 1 and len(cmp.mismatched) == 1
                  and not (q.kind == "number" and (_UNIT_AFTER.match(text, q.end)
-                                                  or _UNIT_AFTER.match(source, partner[0].end))))
+                                                  or _UNIT_AFTER.match(source, partner.end))))
         conf = 0.9 if fix_numbers and clear else 0.3
         msg = (f"{q.text!r} is not in the source" if not partner else
-               f"{q.text!r} in the draft, {partner[0].text!r} in the source")
+               f"{q.text!r} in the draft, {partner.text!r} in the source")
         out.append(_Cand(q.start, q.end, fix or q.text, "number-mismatch", conf, msg))
     return out
 
@@ -521,33 +520,6 @@ _UNIT_AFTER = re.compile(
     r"|inch(?:es)?|feet|foot|ft|miles?|pounds?|lbs?|degrees?|gallons?|acres?|yards?|ounces?|meters?|metres?"
     r"|kilomet(?:er|re)s?|hundreds?|thousands?|millions?|billions?|nghìn|ngàn|trăm|triệu|tỷ|tỉ)(?!\w)",
     re.IGNORECASE)
-_SCALES = {"nghìn": 10 ** 3, "ngàn": 10 ** 3, "triệu": 10 ** 6, "tỷ": 10 ** 9, "tỉ": 10 ** 9,
-           "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
-
-
-def _render_number(q, src, lang) -> str | None:
-    """The draft quantity *q* rewritten with the source's value, in the draft's convention and
-    scale (``81 triệu USD`` with ``US$18 million`` -> ``18 triệu USD``); None when unsure."""
-    from decimal import Decimal
-
-    digits = re.search(r"\d[\d.,]*", q.text)
-    if digits is None or q.spelled or src.spelled:
-        return None
-    if q.kind in ("number", "percent"):
-        value, scale = src.value, 1
-    elif q.kind == "currency" and q.value[0] == src.value[0]:
-        word = re.match(r"\s*([^\W\d_]+)", q.text[digits.end():])
-        value, scale = src.value[1], _SCALES.get(word.group(1).lower(), 1) if word else 1
-    else:
-        return None
-    number = Decimal(str(value)) / scale
-    whole, _, frac = f"{number:f}".partition(".")
-    frac = frac.rstrip("0")
-    thousands, decimal = (".", ",") if lang == "vi" else (",", ".")
-    if len(whole) > 4 or (len(whole) == 4 and re.search(r"\d[.,]\d{3}", digits.group())):
-        whole = f"{int(whole):,}".replace(",", thousands)
-    out = whole + (decimal + frac if frac else "")
-    return q.text[:digits.start()] + out + q.text[digits.end():]
 
 
 def _resolve(cands: list[_Cand], min_confidence: float):
