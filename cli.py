@@ -253,10 +253,10 @@ def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store
     en_nums, en_texts = _align_side(en_file, lines, unescape)
     matcher, lexicon = _align_helpers(obj)
     result = align_texts(vi_texts, en_texts, mode=mode, matcher=matcher, lexicon=lexicon, min_score=min_score)
-    if not result.pairs and result.warnings:
+    if not result.pairs and result.warnings and result.mode != "comparable":
         fail(f"{vi_file} / {en_file}: " + "; ".join(result.warnings))
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"warning: {vi_file} / {en_file}: {w}", err=True)
     rows = [{"vi": [vi_nums[i] for i in b.vi], "en": [en_nums[j] for j in b.en],
              "vi_text": " ".join(vi_texts[i] for i in b.vi), "en_text": " ".join(en_texts[j] for j in b.en),
              "score": b.score} for b in result.pairs]
@@ -277,7 +277,8 @@ def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store
     else:
         unit = "line" if lines else "sentence"
         paired = sum(1 for r in rows if r["vi"] and r["en"])
-        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired")
+        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired"
+                   + (": no sentence pair states the same facts" if not rows and result.mode == "comparable" else ""))
         for r in rows:
             vi_n = ",".join(map(str, r["vi"])) or "-"
             en_n = ",".join(map(str, r["en"])) or "-"

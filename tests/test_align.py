@@ -197,9 +197,48 @@ def test_lexicon_from_pairs(iwslt):
 def test_min_score_unpairs_weak_beads():
     vi = ["Ngày 31 tháng 1 năm 1950, hai nước thiết lập quan hệ ngoại giao.", "Trời hôm nay đẹp quá."]
     en = ["On January 31, 1950 the two countries established diplomatic ties.", "Stock prices fell sharply."]
-    strict = align(vi, en, min_score=0.999)
-    assert ([0], [0]) in [(b.vi, b.en) for b in strict.pairs]
-    assert all(b.score >= 0.999 for b in strict.pairs if b.vi and b.en)
+    good, bad = align(vi, en).pairs
+    assert good.score > 0.9 > bad.score  # the shared date is evidence; the other pair has none
+    strict = align(vi, en, min_score=0.9)
+    assert [(b.vi, b.en) for b in strict.pairs] == [([0], [0]), ([1], []), ([], [1])]
+
+
+@pytest.mark.parametrize("with_lexicon,min_auc", [(True, 0.85), (False, 0.65)])
+def test_scores_separate_good_beads_from_bad(iwslt, with_lexicon, min_auc):
+    """200 tst2013 lines, 40 English lines swapped for lines of another talk: the beads holding
+    them score lower than true pairs (every bead used to score 1.00), so --min-score filters."""
+    pairs = iwslt("tst2013")
+    vi, en = [v for v, _ in pairs[:200]], [e for _, e in pairs[:200]]
+    bad = set(random.Random(3).sample(range(200), 40))
+    for k in bad:
+        en[k] = pairs[600 + k][1]
+    lexicon = Lexicon.from_pairs(iwslt("tst2012")) if with_lexicon else None
+    result = align(vi, en, lexicon=lexicon)
+    good_s = [b.score for b in result.pairs if len(b.en) == 1 and b.vi == b.en and b.en[0] not in bad]
+    bad_s = [b.score for b in result.pairs if b.vi and b.en and any(j in bad for j in b.en)]
+    assert len(good_s) > 100 and len(bad_s) > 20
+    auc = sum(g > b for g in good_s for b in bad_s) / (len(good_s) * len(bad_s))
+    assert auc >= min_auc
+    kept = align(vi, en, lexicon=lexicon, min_score=0.3)
+    kept_bad = [b for b in kept.pairs if b.vi and b.en and any(j in bad for j in b.en)]
+    assert len(kept_bad) < len(bad_s) / 2
+
+
+def test_unrelated_documents_are_not_stored_as_parallel(seed_paths, cli, tmp_path):
+    """Seed 000 (Vietnamese) and 001 (English) report the same events but are no translation:
+    parallel mode warns and mines them as comparable; --store keeps them as comparable."""
+    res = cli("align", seed_paths["000"], seed_paths["001"], "--store")
+    assert res.exit_code == 0
+    assert "not a translation" in res.stderr and "kind comparable" in res.stderr
+    assert res.stdout.startswith("comparable alignment:")
+
+
+def test_auto_on_unrelated_files_prints_what_it_did(iwslt, seed_paths, cli, tmp_path):
+    six = tmp_path / "six.vi"
+    six.write_text("\n".join(v for v, _ in iwslt("tst2012")[:6]) + "\n", encoding="utf-8")
+    res = cli("align", six, seed_paths["001"], "--mode", "auto")
+    assert res.exit_code == 0
+    assert res.stdout.startswith("comparable alignment: 0 pairs") and "not a translation" in res.stderr
 
 
 # --- auto mode ---
