@@ -114,6 +114,20 @@ def progress(label: str):
     return update
 
 
+class BoundedFloat(click.FloatRange):
+    """A float within bounds; ``nan`` (which compares false with every bound) is refused."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}", param, ctx)
+        return number
+
+
 FORMAT_TEXT_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                                 show_default=True, help="Output format.")
 
@@ -229,7 +243,7 @@ def _align_helpers(obj):
               help="Decode HTML entities (&quot; -> \") as found in Moses-tokenized corpora.")
 @click.option("--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
               show_default=True, help="A text and its translation, articles on the same events, or guess.")
-@click.option("--min-score", type=float, default=None,
+@click.option("--min-score", type=BoundedFloat(0, 1), default=None,
               help="Drop pairs scoring below this (0-1); comparable default 0.6.")
 @click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json", "tmx"]), default="text",
               show_default=True, help="Output format.")
@@ -300,20 +314,39 @@ def _align_units(result, rows, vi_file, en_file, lines):
 
 
 def _echo_tmx(units):
-    import tempfile
-
     from tm.tmx import TMXWriter
 
-    fd, tmp = tempfile.mkstemp(suffix=".tmx")
-    os.close(fd)
-    try:
+    with _temporary(".tmx") as tmp:
         with TMXWriter(tmp, srclang="vi") as out:
             for u in units:
                 out.write(u)
-        with open(tmp, encoding="utf-8") as fh:
-            click.echo(fh.read(), nl=False)
-    finally:
-        os.unlink(tmp)
+        _copy_to_stdout(tmp)
+
+
+class _temporary:
+    """A temporary file path (``with _temporary(".tmx") as path``), removed afterwards."""
+
+    def __init__(self, suffix: str):
+        import tempfile
+
+        fd, self.path = tempfile.mkstemp(suffix=suffix)
+        os.close(fd)
+
+    def __enter__(self) -> str:
+        return self.path
+
+    def __exit__(self, *exc):
+        os.unlink(self.path)
+
+
+def _copy_to_stdout(path) -> None:
+    """The bytes of *path* on standard output, as written."""
+    import shutil
+
+    sys.stdout.flush()
+    with open(path, "rb") as fh:
+        shutil.copyfileobj(fh, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 # --- lookup ---
@@ -388,7 +421,7 @@ def _echo_match(result, query, fmt):
 @click.option("--lang", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
               help="Language of the query.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="At most K matches.")
-@click.option("--min", "min_score", type=click.FloatRange(0, 100, min_open=True), default=50.0,
+@click.option("--min", "min_score", type=BoundedFloat(0, 100, min_open=True), default=50.0,
               show_default=True, help="Lowest score shown, in percent.")
 @click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
               help="A file of queries, one per line ('-' for standard input).")
@@ -566,7 +599,7 @@ def score(obj, hyp, refs, source, src_lang, segments, fmt):
 
     entries = _qa_glossary(obj) if (source or not refs) else None
     result = run_score(read_text(hyp), [read_text(r) for r in refs],
-                       read_text(source) if source else None, hyp_name=hyp, ref_names=refs,
+                       read_text(source) if source else None, hyp_name=hyp, ref_names=refs, source_name=source,
                        entries=entries, src_lang=src_lang, segments=segments)
     if fmt == "json":
         echo_json(result)
@@ -585,7 +618,7 @@ def _edit_line(e) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the corrected text here.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "diff"]), default="text",
               show_default=True, help="text: the corrected text; json: text and edit log; diff: word diff.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.7, show_default=True,
+@click.option("--min-confidence", type=BoundedFloat(0, 1), default=0.7, show_default=True,
               help="Edits scored lower are only suggested.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--fix-numbers", is_flag=True, help="Also fix numbers that disagree with the source.")
@@ -766,7 +799,8 @@ def import_tmx(obj, files, fmt):
 
 # --- export tmx ---
 @export.command("tmx")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TMX file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="TMX file to write (- for standard output).")
 @click.option("--srclang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
               help="Source language in the header (and first in each unit).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["parallel", "comparable", "imported"]),
@@ -786,9 +820,16 @@ def export_tmx(obj, output, srclang, kinds):
     """
     from tm.tmx import export_tmx as run_export
 
-    count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
-                       progress=progress("exporting"))
-    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang})")
+    if output != "-":
+        count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
+                           progress=progress("exporting"))
+        click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang})")
+        return
+    with _temporary(".tmx") as tmp:
+        count = run_export(obj.store(), tmp, srclang=srclang, kinds=list(kinds) or None,
+                           progress=progress("exporting"))
+        _copy_to_stdout(tmp)
+    click.echo(f"standard output: {count} units (TMX 1.4b, srclang {srclang})", err=True)
 
 
 # --- terms ---

@@ -224,10 +224,13 @@ def test_scores_separate_good_beads_from_bad(iwslt, with_lexicon, min_auc):
     assert len(kept_bad) < len(bad_s) / 2
 
 
-def test_unrelated_documents_are_not_stored_as_parallel(seed_paths, cli, tmp_path):
-    """Seed 000 (Vietnamese) and 001 (English) report the same events but are no translation:
-    parallel mode warns and mines them as comparable; --store keeps them as comparable."""
-    res = cli("align", seed_paths["000"], seed_paths["001"], "--store")
+def test_unrelated_documents_are_not_stored_as_parallel(iwslt, seed_paths, cli, tmp_path):
+    """22 lines of a TED talk against seed 000 (a Vietnamese news article): parallel mode used to
+    pair them at 1.00 each and store them as parallel; now it warns and mines them as comparable,
+    and --store keeps what it mined as comparable."""
+    talk = tmp_path / "talk.en"
+    talk.write_text("\n".join(e for _, e in iwslt("tst2013")[:22]) + "\n", encoding="utf-8")
+    res = cli("align", seed_paths["000"], talk, "--store")
     assert res.exit_code == 0
     assert "not a translation" in res.stderr and "kind comparable" in res.stderr
     assert res.stdout.startswith("comparable alignment:")

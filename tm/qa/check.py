@@ -282,7 +282,7 @@ class Checker:
         with paused_gc():  # a collection would walk the glossary's indexes: seconds for a large one
             draft_lang, source_lang = resolve_languages(draft, source, src_lang)
             pairing = pair(draft, source, draft_lang=draft_lang, source_lang=source_lang,
-                           matcher=self.matcher)
+                           matcher=self.matcher, names=(draft_name, source_name))
             return self.check_pairing(pairing, draft_lang, source_lang)
 
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:

@@ -4,6 +4,10 @@ Line by line when both texts have the same number of non-empty lines (the usual
 case for a translation delivered line for line); otherwise both texts are split
 into sentences and aligned with :func:`tm.align.align`. Without a source, every
 non-empty line of the draft is a segment.
+
+A source that is not the draft's original (the aligner finds no translation between them,
+or pairs less than half of the draft's sentences) is refused with
+:class:`~corpus.errors.InputError`: a QA gate must never pass on zero paired segments.
 """
 from __future__ import annotations
 
@@ -53,8 +57,12 @@ def nonempty_lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# At least this share of the draft's sentences must be paired with source sentences.
+MIN_PAIRED = 0.5
+
+
 def pair(draft: str, source: str | None = None, *, draft_lang: str, source_lang: str | None = None,
-         matcher=None) -> Pairing:
+         matcher=None, names=("draft", "source")) -> Pairing:
     """Split *draft* into segments, paired with *source* when given.
 
     Parameters:
@@ -62,6 +70,8 @@ def pair(draft: str, source: str | None = None, *, draft_lang: str, source_lang:
         source: the whole source text, or None.
         draft_lang, source_lang: ``"vi"`` or ``"en"`` (both needed for sentence alignment).
         matcher: an optional :class:`glossary.matcher.Matcher`, anchors for the aligner.
+        names: the draft's and the source's file names, for errors.
+    Raises InputError (naming the source) when the texts do not correspond.
     """
     draft_lines = nonempty_lines(draft)
     if source is None:
@@ -71,7 +81,7 @@ def pair(draft: str, source: str | None = None, *, draft_lang: str, source_lang:
         segs = [Segment(i, d, s, dn, sn)
                 for i, ((dn, d), (sn, s)) in enumerate(zip(draft_lines, source_lines), 1)]
         return Pairing(segs, LINES)
-    return _align(draft_lines, source_lines, draft_lang, source_lang, matcher)
+    return _align(draft_lines, source_lines, draft_lang, source_lang, matcher, names)
 
 
 def _sentences(lines, lang) -> list[tuple[int, str, int, int]]:
@@ -94,7 +104,8 @@ def _join(sents, indices) -> tuple[str, int | None]:
     return text, sents[indices[0]][0]
 
 
-def _align(draft_lines, source_lines, draft_lang, source_lang, matcher) -> Pairing:
+def _align(draft_lines, source_lines, draft_lang, source_lang, matcher, names) -> Pairing:
+    from corpus.errors import InputError
     from tm.align import align
 
     d_sents = _sentences(draft_lines, draft_lang)
@@ -107,6 +118,12 @@ def _align(draft_lines, source_lines, draft_lang, source_lang, matcher) -> Pairi
     else:
         result = align(s_texts, d_texts, mode="parallel", matcher=matcher)
         beads = [(b.en, b.vi) for b in result.pairs]
+    paired = sum(len(d) for d, s in beads if d and s)
+    if result.mode != "parallel" or paired < MIN_PAIRED * len(d_sents):
+        why = "; ".join(w.split(": mined as")[0].split(", mined as")[0] for w in result.warnings) or (f"only {paired} of its {len(d_sents)} sentences pair with "
+                                              "source sentences")
+        raise InputError(names[1], f"does not correspond to {names[0]} ({why}): give the text the draft "
+                                   "translates, or check the draft without a source")
     segs = []
     for number, (d_idx, s_idx) in enumerate(beads, 1):
         d_text, d_line = _join(d_sents, list(d_idx))
