@@ -642,10 +642,10 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
       songngu correct mt.vi.txt -o fixed.vi.txt
       songngu correct mt.vi.txt --source article.en.txt --format diff --dry-run
     """
-    from corpus.reader import read_text
-    from tm.qa.correct import Corrector, read_draft
+    from corpus.reader import read_text, read_text_file
+    from tm.qa.correct import Corrector
 
-    doc = read_draft(draft)
+    doc = read_text_file(draft)
     source_text = read_text(source) if source else None
     result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, min_confidence=min_confidence,
                                                   tone_style=tone_style, fix_numbers=fix_numbers)
@@ -669,7 +669,7 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
         click.echo(summary + (f"; written to {output}" if output and not dry_run else ""))
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(result.text.encode("utf-8"))
+        sys.stdout.buffer.write(doc.restore(result.text).encode("utf-8"))
         sys.stdout.buffer.flush()
         for e in result.suggestions:
             click.echo("suggestion: " + _edit_line(e), err=True)

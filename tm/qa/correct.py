@@ -43,11 +43,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus.normalize import canonical_tones, fold, has_vietnamese_diacritics, key, match_key
+from corpus.reader import line_of, line_starts
 from tm.qa import conventions
 from tm.qa.garbled import finder_for
 
-__all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE", "Draft",
-           "read_draft"]
+__all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE"]
 
 DEFAULT_MIN_CONFIDENCE = 0.7
 
@@ -140,14 +140,13 @@ class Correction:
         by_line: dict[int, list[Edit]] = {}
         for e in self.edits:
             by_line.setdefault(e.line, []).append(e)
-        starts = _line_starts(original)
+        starts = line_starts(original)
         out = []
         for number in sorted(by_line):
             edits = sorted(by_line[number], key=lambda e: e.offset)
             base = starts[number - 1]
             line_end = original.find("\n", base)
             line = original[base:] if line_end < 0 else original[base:line_end]
-            line = line.rstrip("\r")
             pos, parts = 0, []
             for e in edits:
                 s = e.offset - base
@@ -159,14 +158,6 @@ class Correction:
             for e in edits:
                 out.append(paint(f"    {e.rule} ({e.confidence:.2f}): {e.before!r} -> {e.after!r}", "note"))
         return "\n".join(out)
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for i, c in enumerate(text):
-        if c == "\n":
-            starts.append(i + 1)
-    return starts
 
 
 @dataclass
@@ -245,11 +236,11 @@ class Corrector:
         pieces = list(_pieces(draft, pairing.segments))
         doc = _DocContext(self, draft, pieces, lang, source_lang, style)
         applied, suggested = [], []
-        starts = _line_starts(draft)
+        starts = line_starts(draft)
         for seg, seg_off, abs_off, text in pieces:
             cands = self._piece(doc, text, seg.source if seg.source else None, fix_numbers)
             chosen, rest = _resolve(cands, min_confidence)
-            line = _line_of(starts, abs_off)
+            line = line_of(starts, abs_off)
             for c, bucket in [(c, applied) for c in chosen] + [(c, suggested) for c in rest]:
                 bucket.append(Edit(seg.number, seg_off + c.start, seg_off + c.end, text[c.start:c.end],
                                    c.after, c.rule, c.confidence, c.message, line, abs_off + c.start,
@@ -577,12 +568,6 @@ def _pieces(draft: str, segments):
             seg_off += len(part) + 1
 
 
-def _line_of(starts, offset) -> int:
-    import bisect
-
-    return bisect.bisect_right(starts, offset)
-
-
 def _detect(text: str, default: str) -> str:
     from corpus.langid import detect
 
@@ -592,54 +577,3 @@ def _detect(text: str, default: str) -> str:
 def correct(draft: str, entries, source: str | None = None, **options) -> Correction:
     """Correct *draft* with the glossary *entries* (see :meth:`Corrector.correct` for options)."""
     return Corrector(entries).correct(draft, source, **options)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A draft file's text with its line ends as written (CRLF kept), and how to write it back.
-
-    Parameters:
-        text: the decoded text, line ends untouched.
-        encoding: ``utf-8``, ``utf-16-le`` or ``utf-16-be``.
-        bom: the byte-order mark the file started with (b"" for none).
-    """
-
-    text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
-
-    def encode(self, text: str) -> bytes:
-        """*text* (a corrected version of this draft) as bytes in the draft's encoding."""
-        return self.bom + text.encode(self.encoding)
-
-
-def read_draft(path) -> Draft:
-    """Read a draft for correction: validated like :func:`corpus.reader.read_text` (same
-    errors), but CRLF line ends and the byte-order mark are kept so that untouched text
-    stays byte-identical (lone CR line ends become LF).
-
-    Parameters:
-        path: a file path, or ``-`` for standard input.
-    """
-    import codecs
-    import sys
-
-    from corpus.reader import decode, read_text
-
-    if str(path) == "-":
-        data = sys.stdin.buffer.read()
-        decode(data, "-")
-    else:
-        read_text(path)
-        with open(path, "rb") as fh:
-            data = fh.read()
-    encoding, bom = "utf-8", b""
-    for mark, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(mark):
-            encoding, bom = name, mark
-            break
-    text = data[len(bom):].decode(encoding)
-    if re.search("\r(?!\n)", text):  # old Mac line ends: written back as LF
-        text = re.sub("\r\n?", "\n", text)
-    return Draft(text, encoding, bom)

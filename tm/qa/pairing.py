@@ -48,10 +48,11 @@ class Pairing:
 
 
 def nonempty_lines(text: str) -> list[tuple[int, str]]:
-    """``(line number, line)`` for every line with non-space text; ``\\r`` endings dropped."""
+    """``(line number, line)`` for every line with non-space text (any line end)."""
+    from corpus.reader import split_lines
+
     out = []
-    for number, line in enumerate(text.split("\n"), 1):
-        line = line.rstrip("\r")
+    for number, line in enumerate(split_lines(text), 1):
         if line.strip():
             out.append((number, line))
     return out

@@ -32,9 +32,10 @@ from __future__ import annotations
 import math
 
 from corpus.errors import InputError
+from corpus.reader import split_lines
 from corpus.normalize import canonical_tones, nfc
 
-__all__ = ["normalise", "split_lines", "score", "format_text", "LENGTH_SIGMA", "ESTIMATE_NOTE"]
+__all__ = ["normalise", "score", "format_text", "LENGTH_SIGMA", "ESTIMATE_NOTE"]
 
 LENGTH_SIGMA = 0.35
 ESTIMATE_NOTE = ("reference-free estimate from glossary compliance, numbers and length; "
@@ -44,14 +45,6 @@ ESTIMATE_NOTE = ("reference-free estimate from glossary compliance, numbers and 
 def normalise(text: str) -> str:
     """NFC and traditional tone-mark placement (``hoà`` -> ``hòa``); nothing else changes."""
     return canonical_tones(nfc(text))
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of *text* without their ending; a final newline adds no empty line."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip("\r") for line in lines]
 
 
 def _metrics():
