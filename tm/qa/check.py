@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from corpus.errors import InputError, SongnguError
+from corpus.spans import Spans, overlaps as _overlaps
 from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
 from glossary.matcher import paused_gc
@@ -210,13 +211,9 @@ def _target_keys(entry, lang: str) -> set[str]:
     return {match_key(form) for form, _ in entry.forms(lang)}
 
 
-def _overlaps(a_start, a_end, spans) -> bool:
-    return any(a_start < e and s < a_end for s, e in spans)
-
-
 def _outside(matches, quantities) -> list:
     """*matches* not inside an amount of money: the ``US`` of ``US$10.7 million`` is no term."""
-    money = [(q.start, q.end) for q in quantities if q.kind == "currency"]
+    money = Spans((q.start, q.end) for q in quantities if q.kind == "currency")
     return [m for m in matches if not _overlaps(m.start, m.end, money)] if money else matches
 
 
@@ -328,7 +325,7 @@ class Checker:
         dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
         draft_matches = _outside(terms(text, dl), dft_q) if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
-        taken = [(m.start, m.end) for m in draft_matches]
+        taken = Spans((m.start, m.end) for m in draft_matches)
         stats.terms_seen = len(draft_matches)
         rendered = Counter(m.entry.id for m in good)
 
@@ -420,7 +417,7 @@ class Checker:
         (*quantities*: the draft's, whose amounts of money hold no term; *terms*: a :class:`_Found`)."""
         if not text:
             return []
-        spans = [(m.start, m.end) for m in good]
+        spans = Spans((m.start, m.end) for m in good)
         out = []
         for m in _outside(terms(text, sl), quantities):
             if _overlaps(m.start, m.end, spans) or match_key(m.text) in _target_keys(m.entry, dl):
@@ -492,7 +489,7 @@ def _garble_detail(g) -> str:
 
 def _demonyms(entry, text: str, good) -> int:
     """English adjectives of a place in *text*: ``North Korean``, ``Chinese``, ``Vietnamese``."""
-    spans = [(g.start, g.end) for g in good]
+    spans = Spans((g.start, g.end) for g in good)
     found = set()
     for form, _ in entry.forms("en"):
         if len(form) < 4 or form.isupper():

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc, tone_style
+from corpus.spans import Spans, overlaps as _overlaps
 
 __all__ = ["Fix", "currency_fixes", "date_fixes", "tone_fixes", "document_style", "convention_fixes",
            "month_number", "STYLES"]
@@ -86,10 +87,6 @@ def month_number(word: str) -> int | None:
     return _MONTHS.get(w)
 
 
-def _overlaps(start, end, spans) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
 def currency_fixes(text: str) -> list[Fix]:
     """``$`` amounts written the Vietnamese news way (``18 triệu USD``).
 
@@ -98,11 +95,13 @@ def currency_fixes(text: str) -> list[Fix]:
     """
     k = key(text)
     out: list[Fix] = []
+    taken = Spans()
     for rx in (_AMOUNT_DOLLAR, _DOLLAR_AMOUNT):
         for m in rx.finditer(k.text):
             start, end = k.span(m.start(), m.end())
-            if _overlaps(start, end, [(f.start, f.end) for f in out]):
+            if _overlaps(start, end, taken):
                 continue
+            taken.add(start, end)
             parts = [text[slice(*k.span(*m.span(i)))] for i in (1, 2) if m.group(i)]
             after = " ".join(parts) + " USD"
             out.append(Fix(start, end, after, "currency-usd", 0.95,
@@ -123,11 +122,13 @@ def date_fixes(text: str) -> list[Fix]:
     k = key(text)
     s = k.text
     out: list[Fix] = []
+    taken = Spans()
 
     def add(m_start, m_end, after, rule, confidence, message):
         start, end = k.span(m_start, m_end)
-        if not _overlaps(start, end, [(f.start, f.end) for f in out]) and text[start:end] != after:
+        if not _overlaps(start, end, taken) and text[start:end] != after:
             out.append(Fix(start, end, after, rule, confidence, message))
+            taken.add(start, end)
 
     for m in _RANGE.finditer(s):
         d1, d2 = int(m.group(2)), int(m.group(3))
@@ -238,8 +239,9 @@ def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=()
     """
     edited = list(edited)
     keep = list(terms) + edited + _name_spans(text, named)
+    keep = Spans(keep)
     out = [f for f in currency_fixes(text) + date_fixes(text) if not _overlaps(f.start, f.end, keep)]
     if style:
-        taken = [(f.start, f.end) for f in out] + edited
+        taken = Spans([(f.start, f.end) for f in out] + edited)
         out += [f for f in tone_fixes(text, style) if not _overlaps(f.start, f.end, taken)]
     return sorted(out, key=lambda f: f.start)

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from corpus.normalize import canonical_tones, fold, has_vietnamese_diacritics, key, match_key
 from corpus.reader import line_of, line_starts
+from corpus.spans import Spans, overlaps as _overlaps
 from tm.qa import conventions
 from tm.qa.garbled import finder_for
 
@@ -171,10 +172,6 @@ class _Cand:
     entry_id: str | None = None
 
 
-def _overlaps(start, end, spans) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
 def _tokens(text: str, folded=False) -> list[str]:
     return _TOKEN.findall(key(text, folded=folded).text)
 
@@ -268,7 +265,7 @@ class Corrector:
             if m.status == "deprecated":
                 cands.append(self._deprecated(doc, text, m, src_ids))
         cands += self._untranslated(doc, text, matches, src_ids)
-        taken = [(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"]
+        taken = Spans([(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"])
         if lang == "vi":
             for g in finder_for(self.matcher, lang).find(text, matches, min_confidence=0.5):
                 if _overlaps(g.start, g.end, taken):
@@ -331,7 +328,7 @@ class Corrector:
 
     def _untranslated(self, doc, text, matches, src_ids) -> list[_Cand]:
         lang, other = doc.lang, ("en" if doc.lang == "vi" else "vi")
-        spans = [(m.start, m.end) for m in matches]
+        spans = Spans((m.start, m.end) for m in matches)
         out = []
         found = [(m, "source") for m in self.matcher.find(text, other, include_deprecated=False)]
         if lang == "vi" and has_vietnamese_diacritics(text):
@@ -391,7 +388,7 @@ class Corrector:
     def _from_source(self, doc, text, good, cands, src_ids) -> list[_Cand]:
         """Source terms with no target form in the segment: find the span that renders them."""
         have = Counter(m.entry.id for m in good) + Counter(c.entry_id for c in cands if c.entry_id)
-        taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in cands]
+        taken = Spans([(m.start, m.end) for m in good] + [(c.start, c.end) for c in cands])
         out = []
         finder = finder_for(self.matcher, doc.lang)
         for entry_id, n in src_ids.items():
@@ -518,13 +515,15 @@ def _resolve(cands: list[_Cand], min_confidence: float):
     order = sorted(cands, key=lambda c: (c.confidence < min_confidence, _PRIORITY.get(c.rule, 9),
                                          -c.confidence, c.start))
     chosen, rest = [], []
+    chosen_spans, rest_spans = Spans(), Spans()
     for c in order:
         applied = c.confidence >= min_confidence
         # A number that disagrees with the source is reported even where another edit applies.
-        others = rest if not applied and c.rule == "number-mismatch" else chosen + rest
-        if _overlaps(c.start, c.end, [(x.start, x.end) for x in others]):
+        if _overlaps(c.start, c.end, rest_spans) or (
+                (applied or c.rule != "number-mismatch") and _overlaps(c.start, c.end, chosen_spans)):
             continue
         (chosen if applied else rest).append(c)
+        (chosen_spans if applied else rest_spans).add(c.start, c.end)
     return sorted(chosen, key=lambda c: c.start), sorted(rest, key=lambda c: c.start)
 
 
