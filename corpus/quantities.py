@@ -587,7 +587,7 @@ class _Parser:
             return self.make("date", DateRange(Date(y), Date(self.year_at(j + 1))), i, j + 2)
         return self.make("date", Date(y), i, j)
 
-    def slash_date(self, i, need_year, day_first):
+    def slash_date(self, i, need_year):
         """d/m/yyyy, d-m-yyyy, d.m.yyyy (all touching); yyyy-mm-dd."""
         y0 = self.year_at(i)
         if y0 and self.t(i + 1) == "-" and self.adj(i, i + 1) and self.adj(i + 1, i + 2) \
@@ -675,8 +675,8 @@ class _Parser:
                     j = k + 1
                 start = Date(y, m, d)
                 return self.make("date", DateRange(start, Date(y, m, d2)) if d2 else start, i, j)
-            return self.slash_date(i, need_year=True, day_first=False)
-        return self.slash_date(i, True, False) or self.bare_year(i)
+            return self.slash_date(i, need_year=True)
+        return self.slash_date(i, True) or self.bare_year(i)
 
     def vi_month(self, i):
         """(month, end) for the words after ``tháng`` at i."""
@@ -728,7 +728,7 @@ class _Parser:
                 if m:
                     y, end = self.vi_year_after(k + 2)
                     return self.make("date", DateRange(Date(y, m, d), Date(y, m, d2)), i, end)
-            found = self.slash_date(j, need_year=(j == i), day_first=True)
+            found = self.slash_date(j, need_year=(j == i))
             if found:
                 q, end = found
                 return self.make("date", q.value, i, end, q.alternatives)

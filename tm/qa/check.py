@@ -18,15 +18,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.errors import InputError, SongnguError
+from corpus.errors import InputError
 from corpus.spans import Spans, overlaps as _overlaps
 from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
 from glossary.matcher import paused_gc
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
-from tm.qa.pairing import Pairing, Segment, pair
+from tm.qa.pairing import Pairing, Segment, pair, resolve_languages
 
-__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker", "check_texts",
+__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker",
            "resolve_languages"]
 
 SEVERITIES = ("error", "warning", "info")
@@ -151,32 +151,6 @@ class Report:
                      f"{s['error']} errors, {s['warning']} warnings, {s['info']} info")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
-
-
-def _other(lang: str) -> str:
-    return "en" if lang == "vi" else "vi"
-
-
-def resolve_languages(draft: str, source: str | None, src_lang: str | None) -> tuple[str, str]:
-    """``(draft language, source language)``: given, or detected from the texts.
-
-    Without a source the "source language" is the other one, whose term forms
-    should not stand in the draft.
-    """
-    from corpus.langid import detect
-
-    if src_lang:
-        if src_lang not in ("vi", "en"):
-            raise SongnguError(f"unknown source language “{src_lang}”: use vi or en")
-        return _other(src_lang), src_lang
-    if source is not None:
-        lang = detect(source)
-        if lang:
-            return _other(lang), lang
-    lang = detect(draft)
-    if lang:
-        return lang, _other(lang)
-    raise SongnguError("cannot tell the language of the texts: give --src-lang vi or --src-lang en")
 
 
 def _terms(matches) -> list:
@@ -681,9 +655,3 @@ def _mixed_tone_style(segments) -> list[Finding]:
                                f"{label[style]} tone mark in a document written in the {label[major]} "
                                f"({counts[major]} words against {counts[style]})"))
     return out
-
-
-def check_texts(draft: str, source: str | None = None, *, entries=None, matcher=None,
-                src_lang: str | None = None) -> Report:
-    """Shortcut: ``Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)``."""
-    return Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)

@@ -221,9 +221,9 @@ class Corrector:
         """
         from tm.qa.pairing import pair
 
-        lang = lang or _detect(draft, "vi")
-        if source is not None:
-            source_lang = source_lang or ("en" if lang == "vi" else "vi")
+        from tm.qa.pairing import resolve_languages
+
+        lang, source_lang = resolve_languages(draft, None, source_lang, draft_lang=lang, default="vi")
         style = None
         if lang == "vi":
             style = conventions.document_style(draft) if tone_style == "auto" else tone_style
@@ -565,12 +565,6 @@ def _pieces(draft: str, segments):
                 yield seg, seg_off, pos, part
                 cursor = pos + len(part)
             seg_off += len(part) + 1
-
-
-def _detect(text: str, default: str) -> str:
-    from corpus.langid import detect
-
-    return detect(text) or default
 
 
 def correct(draft: str, entries, source: str | None = None, **options) -> Correction:

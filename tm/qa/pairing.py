@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Segment", "Pairing", "pair", "nonempty_lines", "LINES", "SENTENCES", "NONE"]
+__all__ = ["Segment", "Pairing", "pair", "nonempty_lines", "resolve_languages", "LINES", "SENTENCES", "NONE"]
 
 LINES = "lines"
 SENTENCES = "sentences"
@@ -56,6 +56,43 @@ def nonempty_lines(text: str) -> list[tuple[int, str]]:
         if line.strip():
             out.append((number, line))
     return out
+
+
+def _other(lang: str) -> str:
+    return "en" if lang == "vi" else "vi"
+
+
+def resolve_languages(draft: str, source: str | None, src_lang: str | None = None, *,
+                      draft_lang: str | None = None, default: str | None = None) -> tuple[str, str]:
+    """``(draft language, source language)``: given, or detected from the texts (one rule for
+    check, score and correct).
+
+    Parameters:
+        draft, source: the texts (source None without one).
+        src_lang, draft_lang: ``vi`` or ``en`` when the user said so.
+        default: the draft's language when nothing can be detected (None: an error).
+
+    Without a source the "source language" is the other one, whose term forms should not
+    stand in the draft.
+    """
+    from corpus.errors import SongnguError
+    from corpus.langid import detect
+
+    for given in (src_lang, draft_lang):
+        if given and given not in ("vi", "en"):
+            raise SongnguError(f"unknown language “{given}”: use vi or en")
+    if draft_lang:
+        return draft_lang, src_lang or _other(draft_lang)
+    if src_lang:
+        return _other(src_lang), src_lang
+    if source is not None:
+        lang = detect(source)
+        if lang:
+            return _other(lang), lang
+    lang = detect(draft) or default
+    if lang:
+        return lang, _other(lang)
+    raise SongnguError("cannot tell the language of the texts: give --src-lang vi or --src-lang en")
 
 
 # At least this share of the draft's sentences must be paired with source sentences.
