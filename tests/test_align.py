@@ -282,9 +282,10 @@ def test_pair_documents_by_content(iwslt):
 
 
 def _bundled_matcher():
-    matcher_mod = pytest.importorskip("glossary.matcher")
-    tsv = pytest.importorskip("glossary.tsv")
-    return matcher_mod.Matcher(tsv.load_bundled())
+    from glossary.matcher import Matcher
+    from glossary.tsv import load_bundled
+
+    return Matcher(load_bundled())
 
 
 def test_pair_documents_by_name(tmp_path, iwslt):
