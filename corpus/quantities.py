@@ -57,6 +57,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from corpus.normalize import canonical_tones, key
+from corpus.segment import WORD
 
 __all__ = ["Quantity", "Date", "DateRange", "extract", "compare", "Comparison", "Mismatch", "render_value",
            "VI_MONTH_NAMES", "SCALES"]
@@ -202,7 +203,7 @@ _STARTS = frozenset(
 )
 # A text with none of these signs and none of the words of _STARTS holds no quantity.
 _TRIGGER_SIGN = re.compile(r"\d|[$€£¥]")
-_TRIGGER_WORD = re.compile(r"[^\W\d_]+")
+_TRIGGER_WORD = WORD
 # "a" starts a quantity only before "hundred" or a scale word, "us" only in "US$" (a sign).
 _START_WORDS = frozenset(w for w in _STARTS if w.isalpha()) - {"a", "us"}
 _A_FOLLOWERS = frozenset(EN_SCALES) | {"hundred"}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from corpus.errors import InputError
+from corpus.segment import TOKEN, WORD
 from corpus.spans import Spans, overlaps as _overlaps
 from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
@@ -46,7 +47,7 @@ CHECKS = {
     "mixed-tone-style": "old (hòa) and new (hoà) tone-mark placement mixed in one document",
 }
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_WORD = WORD
 # A segment needs this many words before its language is judged on its own.
 _LANGID_MIN_WORDS = 5
 # Identical source and draft of fewer words may be a name or a code ("Kim Yong-nam.", "OK").
@@ -55,7 +56,7 @@ _IDENTICAL_MIN_WORDS = 3
 # "aid" may be "hỗ trợ"): their absence is a warning, a missing name an error.
 _CONTEXTUAL_TYPES = {"office", "phrase"}
 _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
-_SYLLABLE = re.compile(r"\w+")
+_SYLLABLE = TOKEN
 _DIGIT = re.compile(r"\d")
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3

@@ -21,6 +21,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc, tone_style
+from corpus.quantities import VI_MONTH_NAMES
+from corpus.segment import WORD
 from corpus.spans import Spans, overlaps as _overlaps
 
 __all__ = ["Fix", "currency_fixes", "date_fixes", "tone_fixes", "document_style", "convention_fixes",
@@ -49,10 +51,7 @@ class Fix:
     message: str = ""
 
 
-_MONTHS = {
-    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
-    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
-}
+_MONTHS = VI_MONTH_NAMES  # key style: lower case, traditional tones
 _MONTH_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _MONTHS), key=len, reverse=True))
 _MONTH = rf"(?:{_MONTH_WORD}|0?[1-9]|1[0-2])(?![\w])"
 _GAP = r"[ \t]+"  # keys have single spaces; never cross a line
@@ -75,7 +74,7 @@ _TIME_BEFORE = re.compile(
 # A range without "từ" after these words stays a range as written ("trong các ngày 5-7").
 _RANGE_KEEP_BEFORE = re.compile(r"(?<!\w)(?:trong|vào|các|những|suốt|hai|ba|mấy)[ \t]+$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(\[]\s*)$")
-_WORDS = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_WORDS = WORD
 
 
 def month_number(word: str) -> int | None:

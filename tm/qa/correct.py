@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 
 from corpus.normalize import canonical_tones, fold, has_vietnamese_diacritics, key, match_key
 from corpus.reader import line_of, line_starts
+from corpus.segment import TOKEN
 from corpus.spans import Spans, overlaps as _overlaps
 from tm.qa import conventions
 from tm.qa.garbled import finder_for
@@ -68,7 +69,7 @@ RULES = {
 # Term rules win over each other in this order when their spans overlap.
 _PRIORITY = {"term-deprecated": 0, "term-untranslated": 1, "term-garbled": 2, "entity-confusion": 3,
              "term-source": 4, "number-mismatch": 5}
-_TOKEN = re.compile(r"\w+")
+_TOKEN = TOKEN
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|^\W*)$")
 _SPACES = re.compile(r"\s+")
 _ACRONYM = re.compile(r"[A-Z0-9]{2,6}\Z")
