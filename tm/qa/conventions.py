@@ -77,6 +77,17 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(\[]\s*)$")
 _WORDS = WORD
 
 
+# How far back the context rules look (their patterns end at the match): a bounded window keeps
+# a one-line draft of a megabyte linear.
+_LOOK_BACK = 80
+
+
+def _before(rx, text: str, pos: int):
+    """*rx* (a pattern anchored at its end) searched in the text just before *pos*; ``^`` still
+    means the real start of *text*."""
+    return rx.search(text, max(0, pos - _LOOK_BACK), pos)
+
+
 def month_number(word: str) -> int | None:
     """The month a Vietnamese month name or number denotes (``Tám`` -> 8), else None."""
     w = " ".join(key(word).text.split())
@@ -139,11 +150,11 @@ def date_fixes(text: str) -> list[Fix]:
         tail = f" tháng {month}" if m.group(4) else f"/{month}"
         if m.group(1):
             lead, conf = text[slice(*k.span(*m.span(1)))], 0.95
-        elif _RANGE_KEEP_BEFORE.search(s, 0, m.start()):
+        elif _before(_RANGE_KEEP_BEFORE, s, m.start()):
             continue
         else:
             lead, conf = "từ", 0.8
-            if _SENTENCE_START.search(s[:m.start()]):
+            if _before(_SENTENCE_START, s, m.start()):
                 lead = "Từ"
         add(m.start(), m.end(), f"{lead} ngày {d1} đến ngày {d2}{tail}", "day-range", conf,
             "a range of days is written 'từ ngày … đến ngày …'")
@@ -154,15 +165,15 @@ def date_fixes(text: str) -> list[Fix]:
         written = text[w_start:w_end]
         if _NOT_MONTH_AFTER.match(s, m.end()):
             continue
-        if written[:1].isupper() or _YEAR_AFTER.match(s, m.end()) or _DAY_BEFORE.search(s[:m.start()]):
+        if written[:1].isupper() or _YEAR_AFTER.match(s, m.end()) or _before(_DAY_BEFORE, s, m.start()):
             conf = 0.95
-        elif _TIME_BEFORE.search(s[:m.start()]) and m.group(2) not in ("năm", "một"):
+        elif _before(_TIME_BEFORE, s, m.start()) and m.group(2) not in ("năm", "một"):
             conf = 0.8
         else:
             conf = 0.5
         t_start, t_end = k.span(*m.span(1))
         thang = text[t_start:t_end]
-        if not _SENTENCE_START.search(s[:m.start()]):
+        if not _before(_SENTENCE_START, s, m.start()):
             thang = thang.lower()
         add(m.start(), m.end(), f"{thang} {month}", "month-digits", conf,
             "months are written in digits in news copy")
@@ -219,7 +230,7 @@ def _name_spans(text: str, named) -> list[tuple[int, int]]:
     k = key(text)
     out = []
     for m in _MONTH_NAME.finditer(k.text):
-        before = _WORDS.findall(k.text[:m.start()])
+        before = _WORDS.findall(k.text, max(0, m.start() - _LOOK_BACK), m.start())
         if before and (before[-1], " ".join(m.group(2).split())) in named:
             out.append(k.span(m.start(), m.end()))
     return out

@@ -297,7 +297,7 @@ class Corrector:
     def _render(self, doc, form: str, text: str, start: int) -> str:
         """*form* in the document's tone style, capitalised at a sentence start."""
         out = canonical_tones(form, doc.style) if doc.style else form
-        if out and _SENTENCE_START.search(text[:start]) and out[0].islower():
+        if out and _SENTENCE_START.search(text, max(0, start - 80), start) and out[0].islower():
             out = out[0].upper() + out[1:]
         return out
 
@@ -415,8 +415,10 @@ class Corrector:
 def _near(text: str, a, b) -> bool:
     """True when at most :data:`_NEAR_WORDS` words stand between matches *a* and *b*
     (``Triều Tiên và Hàn Quốc``: a contrast, not a confusion)."""
-    gap = text[min(a.end, b.end):max(a.start, b.start)]
-    return len(_TOKEN.findall(gap)) <= _NEAR_WORDS
+    import itertools
+
+    words = _TOKEN.finditer(text, min(a.end, b.end), max(a.start, b.start, min(a.end, b.end)))
+    return sum(1 for _ in itertools.islice(words, _NEAR_WORDS + 1)) <= _NEAR_WORDS  # stops early: linear
 
 
 def _times(n: int) -> str:
@@ -429,7 +431,7 @@ _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
 def _in_foreign_name(text: str, start: int, end: int) -> bool:
     """True when a capitalised word without Vietnamese letters stands right before or after."""
-    prev = _PREV_WORD.search(text, 0, start)
+    prev = _PREV_WORD.search(text, max(0, start - 80), start)
     nxt = _NEXT_WORD.match(text, end)
     return any(m is not None and m.group(1)[0].isupper() and m.group(1).isascii() for m in (prev, nxt))
 
