@@ -363,6 +363,8 @@ class Corrector:
 
     def _confusions(self, doc, text, good, src_ids, source) -> list[_Cand]:
         out = []
+        in_order = sorted(good, key=lambda o: o.start)
+        starts = [o.start for o in in_order]
         for m in good:
             for right in self._confusers.get(m.entry.id, ()):
                 if src_ids is not None:
@@ -373,7 +375,7 @@ class Corrector:
                     n_right, n_wrong = doc.mentions[right.id], doc.mentions[m.entry.id]
                     if n_right <= n_wrong:
                         continue  # nothing suggests a confusion
-                    beside = any(o.entry.id == right.id and _near(text, m, o) for o in good)
+                    beside = any(o.entry.id == right.id and _near(text, m, o) for o in _around(in_order, starts, m))
                     supported = (n_right >= _CONFUSION_MIN and n_right >= _CONFUSION_RATIO * n_wrong
                                  and n_wrong <= _CONFUSION_MAX_SUSPECT and not beside)
                     conf = 0.85 if supported else 0.4
@@ -419,6 +421,19 @@ def _near(text: str, a, b) -> bool:
 
     words = _TOKEN.finditer(text, min(a.end, b.end), max(a.start, b.start, min(a.end, b.end)))
     return sum(1 for _ in itertools.islice(words, _NEAR_WORDS + 1)) <= _NEAR_WORDS  # stops early: linear
+
+
+# Matches farther apart than this many characters are never within _NEAR_WORDS words.
+_NEAR_CHARS = 400
+
+
+def _around(matches, starts, m) -> list:
+    """The *matches* (in text order, *starts* their starts) within :data:`_NEAR_CHARS` of *m*."""
+    import bisect
+
+    lo = bisect.bisect_left(starts, m.start - 2 * _NEAR_CHARS)
+    hi = bisect.bisect_right(starts, m.end + _NEAR_CHARS)
+    return [o for o in matches[lo:hi] if o.end >= m.start - _NEAR_CHARS]
 
 
 def _times(n: int) -> str:
