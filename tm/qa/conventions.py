@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc, tone_style
-from corpus.quantities import VI_MONTH_NAMES
+from corpus.quantities import VI_MONTH_NAMES, VI_SCALES
 from corpus.segment import WORD
 from corpus.spans import Spans, overlaps as _overlaps
 
@@ -56,7 +56,9 @@ _MONTH_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _MONTHS), key=len
 _MONTH = rf"(?:{_MONTH_WORD}|0?[1-9]|1[0-2])(?![\w])"
 _GAP = r"[ \t]+"  # keys have single spaces; never cross a line
 _NUM = r"\d+(?:[.,]\d+)*"
-_SCALE = r"(?:nghìn tỷ|nghìn tỉ|ngàn tỷ|nghìn|ngàn|triệu|tỷ|tỉ)"
+# scale words (corpus.quantities.VI_SCALES), compounds first ("nghìn tỷ": a thousand billion)
+_SCALE = "(?:" + "|".join(sorted({f"{a} {b}" for a in VI_SCALES for b in VI_SCALES if VI_SCALES[a] < VI_SCALES[b]}
+                                 | set(VI_SCALES), key=len, reverse=True)) + ")"
 
 _AMOUNT_DOLLAR = re.compile(rf"(?<![\w.,])({_NUM})(?:{_GAP}({_SCALE}))?[ \t]?(?:us)?\$(?![\w$])")
 _DOLLAR_AMOUNT = re.compile(rf"(?<![\w$])(?:us[ \t]?)?\$[ \t]?({_NUM})(?:{_GAP}({_SCALE}))?(?![\w.,]\d)")

@@ -47,6 +47,7 @@ from corpus.reader import line_of, line_starts
 from corpus.segment import TOKEN
 from corpus.spans import Spans, overlaps as _overlaps
 from tm.qa import conventions
+from tm.qa.check import _deprecation_reason
 from tm.qa.garbled import finder_for
 
 __all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE"]
@@ -322,7 +323,7 @@ class Corrector:
         conf = 0.95
         if src_ids is not None:
             conf = 0.98 if src_ids[m.entry.id] else conf * _NO_SOURCE_SUPPORT
-        reason = next((d.reason for d in m.entry.deprecated(doc.lang) if match_key(d.form) == match_key(m.form)), "")
+        reason = _deprecation_reason(m.entry, doc.lang, m.form)
         return _Cand(m.start, m.end, after, "term-deprecated", conf,
                      f"deprecated form of {m.entry.preferred(doc.lang)!r}" + (f": {reason}" if reason else ""),
                      m.entry.id)
