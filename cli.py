@@ -648,7 +648,8 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
     doc = read_text_file(draft)
     source_text = read_text(source) if source else None
     result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, min_confidence=min_confidence,
-                                                  tone_style=tone_style, fix_numbers=fix_numbers)
+                                                  tone_style=tone_style, fix_numbers=fix_numbers,
+                                                  names=(draft, source))
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))

@@ -2,6 +2,8 @@
 exit 2, nothing passes silently."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 
@@ -42,6 +44,13 @@ def test_check_with_an_unrelated_source_is_no_pass(cli, seed_paths, unrelated, n
     assert cli("check", seed_paths["000"]).exit_code == 1
 
 
+def test_correct_with_an_unrelated_source(cli, seed_paths, unrelated, tmp_path):
+    out = tmp_path / "fixed.vi"
+    res = cli("correct", seed_paths["000"], "--source", unrelated[22], "-o", out)
+    assert res.exit_code == 2 and not out.exists()
+    assert str(unrelated[22]) in _one_error_line(res)
+
+
 def test_check_with_its_real_source_still_pairs(cli, tmp_path, iwslt):
     pairs = iwslt("tst2013")[:40]
     draft, source = tmp_path / "d.vi", tmp_path / "s.en"
@@ -49,6 +58,8 @@ def test_check_with_its_real_source_still_pairs(cli, tmp_path, iwslt):
     source.write_text("\n".join(e for _, e in pairs) + "\n", encoding="utf-8")
     res = cli("check", draft, "--source", source, "--format", "json")
     assert res.exit_code in (0, 1), res.output
+    summary = json.loads(res.stdout)["summary"]
+    assert summary["pairing"] == "sentences" and summary["segments"] >= 35
 
 
 @pytest.mark.parametrize("args", [

@@ -209,7 +209,7 @@ class Corrector:
 
     def correct(self, draft: str, source: str | None = None, *, lang: str | None = None,
                 source_lang: str | None = None, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                tone_style: str = "auto", fix_numbers: bool = False) -> Correction:
+                tone_style: str = "auto", fix_numbers: bool = False, names=("draft", "source")) -> Correction:
         """Correct *draft* (the whole text).
 
         Parameters:
@@ -220,6 +220,8 @@ class Corrector:
             tone_style: ``auto`` (the draft's majority, ties to traditional), ``traditional``
                 or ``modern``; Vietnamese drafts only.
             fix_numbers: apply ``number-mismatch`` edits that have a single clear fix.
+            names: the draft's and the source's file names, for errors (a source that does not
+                correspond to the draft is refused, see :func:`tm.qa.pairing.pair`).
         """
         from tm.qa.pairing import pair
 
@@ -231,7 +233,8 @@ class Corrector:
             style = conventions.document_style(draft) if tone_style == "auto" else tone_style
             if style not in conventions.STYLES:
                 raise ValueError(f"tone_style must be auto, traditional or modern, not {tone_style!r}")
-        pairing = pair(draft, source, draft_lang=lang, source_lang=source_lang, matcher=self.matcher)
+        pairing = pair(draft, source, draft_lang=lang, source_lang=source_lang, matcher=self.matcher,
+                       names=names)
         pieces = list(_pieces(draft, pairing.segments))
         doc = _DocContext(self, draft, pieces, lang, source_lang, style)
         applied, suggested = [], []
