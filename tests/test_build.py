@@ -158,3 +158,15 @@ def test_every_unpaired_document_is_warned(cli, tmp_path, iwslt):
     report = json.loads(cli("build", folder, "--format", "json").stdout)
     assert [(p["vi"], p["en"], p["mode"]) for p in report["pairs"]] == [("talk.vi.txt", "talk.en.txt", "parallel")]
     assert not any("not paired" in w for w in report["warnings"])
+
+
+def test_a_named_pair_that_is_no_translation_is_stored_as_comparable(cli, tmp_path, seed_paths, iwslt):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "news.vi.txt").write_bytes(seed_paths["000"].read_bytes())
+    (folder / "news.en.txt").write_text("\n\n".join(e for _, e in iwslt("tst2013")[:22]) + "\n", encoding="utf-8")
+    report = json.loads(cli("build", folder, "--format", "json").stdout)
+    assert [(p["vi"], p["mode"]) for p in report["pairs"]] == [("news.vi.txt", "comparable")]
+    assert any("not a translation" in w for w in report["warnings"])
+    kinds = json.loads(cli("stats", "--format", "json").stdout)["units_by_kind"]
+    assert kinds.get("parallel", 0) == 0

@@ -131,11 +131,11 @@ def build(store: Store, paths=None, *, progress=None) -> BuildReport:
 
         doc_pairs = pair_documents(docs, matcher=matcher)
         for i, pair in enumerate(doc_pairs, 1):
-            units = _align_pair(pair, matcher, lexicon, report)
+            units, mode = _align_pair(pair, matcher, lexicon, report)
             added, merged = store.add_units(units)
             report.units_added += added
             report.units_merged += merged
-            report.pairs.append({"vi": pair.vi_doc.name, "en": pair.en_doc.name, "mode": pair.mode,
+            report.pairs.append({"vi": pair.vi_doc.name, "en": pair.en_doc.name, "mode": mode,
                                  "score": round(pair.score, 3), "units": len(units)})
             _tick(progress, i, len(doc_pairs), "aligning")
         report.warnings += _unpaired(docs, doc_pairs)
@@ -160,7 +160,9 @@ def _unpaired(docs, doc_pairs) -> list[str]:
     return out
 
 
-def _align_pair(pair, matcher, lexicon, report) -> list[Unit]:
+def _align_pair(pair, matcher, lexicon, report) -> tuple[list[Unit], str]:
+    """The units of a document pair, and the mode they were aligned in (a pair named as a
+    translation that is none is mined as comparable, with a warning)."""
     from tm.align import align
 
     vi_sents, en_sents = pair.vi_doc.sentences(), pair.en_doc.sentences()
@@ -181,7 +183,7 @@ def _align_pair(pair, matcher, lexicon, report) -> list[Unit]:
                 "en": {"doc": pair.en_doc.name, "sentences": [en_sents[i].index for i in bead.en]},
             }],
         ))
-    return units
+    return units, result.mode
 
 
 def _tick(progress, done, total, stage):
