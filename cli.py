@@ -743,9 +743,12 @@ def export_glossary(obj, file_format, output, direction):
 def import_tmx(obj, files, fmt):
     """Import TMX files (1.1 to 1.4, UTF-8 or UTF-16) into the translation memory.
 
-    Takes the Vietnamese and English sides of each unit (any region, any
-    case: vi-VN, EN-GB), keeps inline markup for export, merges duplicates.
-    All files go in one transaction: a malformed file imports nothing.
+    Keeps each unit as written (every language, attribute, prop, note, inline
+    tag and the text as written) for export; matching uses its Vietnamese and
+    English sides (vi, vi-VN, vi_VN, VI, vie; en-GB, eng...). Only exact
+    duplicates are merged; units without both sides are skipped and counted by
+    reason. All files go in one transaction: a malformed file, or one that
+    yields no unit, imports nothing (exit 2).
 
     \b
     Example:
@@ -759,24 +762,30 @@ def import_tmx(obj, files, fmt):
         echo_json(report)
         return
     for f in report["files"]:
-        click.echo(f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} merged with "
-                   f"existing, {f['skipped']} skipped (no vi or en side)")
+        line = (f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} exact duplicates merged, "
+                f"{f['variants']} kept beside a stored unit with the same text, {f['skipped']} skipped")
+        reasons = ", ".join(f"{n} {why}" for why, n in f["skipped_by_reason"].items())
+        click.echo(line + (f" ({reasons})" if reasons else ""))
 
 
 # --- export tmx ---
 @export.command("tmx")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TMX file to write.")
-@click.option("--srclang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
-              help="Source language in the header (and first in each unit).")
+@click.option("--srclang", type=click.Choice(["en", "vi"]), default=None,
+              help="Source language in the header, first in each unit (default: imported units as written, "
+                   "others English first).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["parallel", "comparable", "imported"]),
               help="Only units of this kind (repeatable; default all).")
 @pass_ctx
 def export_tmx(obj, output, srclang, kinds):
     """Write the translation memory as TMX 1.4b for OmegaT, Trados, memoQ.
 
-    Every unit has a tuid, creation and change dates, and its kind, alignment
-    score and provenance as x- props; comparable units are marked, so a CAT
-    tool can penalise them or you can leave them out (--kind parallel).
+    Imported units are written back as they were read: every language,
+    attribute, prop, note and inline tag, the text as written (and the file's
+    header when they all come from one file). Other units have a tuid,
+    creation and change dates, and their kind, alignment score and provenance
+    as x- props; comparable units are marked, so a CAT tool can penalise them
+    or you can leave them out (--kind parallel).
 
     \b
     Example:
@@ -787,7 +796,7 @@ def export_tmx(obj, output, srclang, kinds):
 
     count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
                        progress=progress("exporting"))
-    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang})")
+    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
 
 
 # --- terms ---

@@ -78,7 +78,7 @@ def test_round_trip_keeps_every_pair(iwslt_store, tmp_path):
     other.close()
 
 
-def test_export_text_is_nfc_and_kind_filter(store, tmp_path):
+def test_export_keeps_the_unicode_form_and_kind_filter(store, tmp_path):
     nfd = unicodedata.normalize("NFD", "Hòa bình và hợp tác")
     with store.transaction():
         store.add_units([Unit(nfd, "Peace and cooperation", kind="comparable"),
@@ -86,7 +86,7 @@ def test_export_text_is_nfc_and_kind_filter(store, tmp_path):
     out = tmp_path / "c.tmx"
     assert export_tmx(store, out, kinds=["comparable"]) == 1
     segs = [s.text for s in etree.parse(str(out)).iter("seg")]
-    assert segs == ["Peace and cooperation", unicodedata.normalize("NFC", nfd)]
+    assert segs == ["Peace and cooperation", nfd]  # NFD in, NFD out: only keys are normalised
 
 
 def test_reads_tmx11_languages_and_three_way_units(tmp_path):
@@ -297,20 +297,25 @@ def test_reads_utf8_and_utf16_iwslt(tmp_path, iwslt, encoding, bom):
     assert [(u.vi, u.en) for u in TMXReader(path)] == [(v.strip(), e.strip()) for v, e in pairs]
 
 
-def test_duplicates_in_and_across_files_are_merged(store, tmp_path):
+def test_only_exact_duplicates_are_merged_variants_are_kept_as_written(store, tmp_path):
     one = '<tu tuid="a"><tuv xml:lang="en"><seg>Peace talks</seg></tuv><tuv xml:lang="vi"><seg>Đàm phán hòa bình' \
           '</seg></tuv></tu>'
-    same = '<tu tuid="b"><tuv xml:lang="EN-US"><seg>peace  TALKS</seg></tuv><tuv xml:lang="vi-VN">' \
-           '<seg>đàm phán hoà bình</seg></tuv></tu>'  # other case, spacing and tone placement
+    same = '<tu tuid="b"><tuv xml:lang="EN-US"><seg>peace  <ph x="1">{0}</ph>TALKS</seg></tuv><tuv xml:lang="vi-VN">' \
+           '<seg>đàm phán hoà bình</seg></tuv></tu>'  # same keys: other case, spacing, tone placement, a tag
     other = '<tu><tuv xml:lang="en"><seg>Peace</seg></tuv><tuv xml:lang="vi"><seg>Hòa bình</seg></tuv></tu>'
     a = write(tmp_path / "a.tmx", tmx(one + same + other))
     b = write(tmp_path / "b.tmx", tmx(same))
     report = import_tmx(store, [a, b])
-    assert (report["added"], report["merged"]) == (2, 2)
+    assert (report["added"], report["variants"], report["merged"]) == (2, 1, 1)
+    assert [f["merged"] for f in report["files"]] == [0, 1]
     first = next(store.iter_units())
-    assert first.vi == "Đàm phán hòa bình"  # the first text is kept, every origin recorded
+    assert first.vi == "Đàm phán hòa bình"  # matching sees one unit per key, with every origin recorded
     assert [(p["file"], p.get("tuid")) for p in first.provenance] == [("a.tmx", "a"), ("a.tmx", "b"),
                                                                       ("b.tmx", "b")]
+    out = tmp_path / "out.tmx"
+    assert export_tmx(store, out) == 3  # the variant is exported as written, the exact duplicate once
+    raw = out.read_text(encoding="utf-8")
+    assert one in raw and same in raw and other in raw
 
 
 def test_markup_export_is_valid_and_matching_sees_plain_text(store, tmp_path, shared_dir):
