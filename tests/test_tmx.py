@@ -382,3 +382,59 @@ def test_comparable_units_stay_comparable_through_export_and_import(cli, tmp_pat
         "comparable"] == before["comparable"]
     assert cli("import", "tmx", out).exit_code == 0  # merging into the same store changes no kind
     assert json.loads(cli("stats", "--format", "json").output)["units_by_kind"] == before
+
+
+def test_text_is_stored_and_exported_as_written(store, tmp_path):
+    nfd = unicodedata.normalize("NFD", "Hòa bình")
+    body = (f'<tu tuid="x1" creationid="lan" changeid="minh" usagecount="3" lastusagedate="20230101T000000Z" '
+            f'datatype="html" srclang="en" segtype="phrase"><prop type="x-context-pre">Trước</prop>'
+            f'<prop type="x-Filename">a.html</prop><note>checked</note>'
+            f'<tuv xml:lang="en-US" creationid="ann" creationdate="20200101T010203Z"><seg>  Peace  </seg></tuv>'
+            f'<tuv xml:lang="en-GB"><seg>Peace, colour</seg></tuv><tuv xml:lang="fr-CA"><seg>Paix</seg></tuv>'
+            f'<tuv xml:lang="vi-VN"><prop type="x-origin">MT</prop><note>sửa</note><seg>{nfd} </seg></tuv></tu>')
+    src = write(tmp_path / "w.tmx", tmx(body))
+    import_tmx(store, [src])
+    (unit,) = store.iter_units()
+    assert (unit.vi, unit.en) == (nfd + " ", "  Peace  ")  # untouched: whitespace and NFD as written
+    out = tmp_path / "out.tmx"
+    export_tmx(store, out)
+    assert body in out.read_text(encoding="utf-8")  # every attribute, prop, note, tuv and region as written
+
+
+def test_a_file_without_any_unit_is_an_error_naming_what_it_found(cli, tmp_path):
+    body = "\n".join(f'<tu><tuv xml:lang="fr"><seg>Paix {i}</seg></tuv><tuv xml:lang="de"><seg>Frieden {i}</seg>'
+                     f'</tuv></tu>' for i in range(5))
+    src = write(tmp_path / "frde.tmx", tmx(body))
+    res = cli("import", "tmx", src)
+    assert res.exit_code == 2 and res.output.count("\n") == 1
+    assert "no unit with both a Vietnamese and an English segment" in res.output
+    assert "5 no Vietnamese segment" in res.output and "languages found: fr, de" in res.output
+    empty = write(tmp_path / "empty.tmx", tmx(""))
+    res = cli("import", "tmx", empty)
+    assert res.exit_code == 2 and "no translation unit" in res.output
+    assert json.loads(cli("stats", "--format", "json").output)["units"] == 0
+
+
+def test_iso_639_2_and_odd_codes_are_read(tmp_path):
+    body = "".join(f'<tu><tuv xml:lang="{e}"><seg>Peace {i}</seg></tuv><tuv xml:lang="{v}"><seg>Hòa bình {i}</seg>'
+                   f'</tuv></tu>' for i, (v, e) in enumerate([("vie", "eng"), ("vi_VN", "en_US"), ("VI", "EN"),
+                                                               ("VIE", "en-GB")]))
+    reader = TMXReader(write(tmp_path / "iso.tmx", tmx(body)))
+    assert len(list(reader)) == 4 and reader.counts["skipped"] == 0
+    assert [lang_of(c) for c in ("vie", "eng", "vi_VN", "VI")] == ["vi", "en", "vi", "vi"]
+
+
+def test_utf16_label_on_8bit_bytes_says_what_is_wrong(cli, tmp_path):
+    text = tmx('<tu><tuv xml:lang="en"><seg>Sea</seg></tuv><tuv xml:lang="vi"><seg>Biển</seg></tuv></tu>')
+    path = write(tmp_path / "label.tmx", text.replace('encoding="UTF-8"', 'encoding="UTF-16"'))
+    with pytest.raises(InputError, match='says encoding="UTF-16" but the bytes are 8-bit'):
+        list(TMXReader(path))
+    res = cli("import", "tmx", path)
+    assert res.exit_code == 2 and "label.tmx" in res.output and res.output.count("\n") == 1
+
+
+def test_declared_8bit_encoding_is_honoured(tmp_path):
+    text = tmx('<tu><tuv xml:lang="en"><seg>Çay</seg></tuv><tuv xml:lang="vi"><seg>Trà</seg></tuv></tu>')
+    path = tmp_path / "cp.tmx"
+    path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="windows-1258"').encode("cp1258"))
+    assert [(u.vi, u.en) for u in TMXReader(path)] == [("Trà", "Çay")]

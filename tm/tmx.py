@@ -246,11 +246,17 @@ _LAYOUT = {"tu", "tuv", "header", "ude"}
 def as_written(elem) -> str:
     """*elem* (a ``tu`` or ``header``) as XML text, without the layout whitespace between its elements.
 
-    Segment, prop and note content is left exactly as written.
+    Segment, prop and note content is left exactly as written; a TMX 1.1 ``lang``
+    attribute of a tuv is named ``xml:lang``, as TMX 1.4 has it, in its place.
     """
     for el in elem.iter():
         if not isinstance(el.tag, str) or etree.QName(el).localname not in _LAYOUT:
             continue
+        if el.tag == "tuv" and el.get("lang") is not None and el.get(XML_LANG) is None:
+            attrs = [(XML_LANG if k == "lang" else k, v) for k, v in el.attrib.items()]
+            el.attrib.clear()
+            for k, v in attrs:
+                el.set(k, v)
         if el.text is not None and not el.text.strip():
             el.text = None
         for child in el:
@@ -387,21 +393,16 @@ class TMXWriter:
         self.count += 1
 
     def write_tu(self, xml: str) -> None:
-        """Write a ``<tu>`` kept as written; TMX 1.1 ``lang`` becomes ``xml:lang``, and with
-        ``srclang`` the source language's tuvs go first."""
-        if self.srclang or "<tuv lang=" in xml or " lang=" in xml.split(">", 1)[0]:
+        """Write a ``<tu>`` kept as written (with ``srclang``, the source language's tuvs first)."""
+        if self.srclang:
             tu = etree.fromstring(xml)
-            for tuv in tu.iter("tuv"):
-                if tuv.get("lang") is not None and tuv.get(XML_LANG) is None:
-                    tuv.set(XML_LANG, tuv.attrib.pop("lang"))
-            if self.srclang:
-                tuvs = [c for c in tu if c.tag == "tuv"]
-                first = [t for t in tuvs if lang_of(t.get(XML_LANG)) == self.srclang]
-                if first and tuvs[:len(first)] != first:
-                    for tuv in tuvs:
-                        tu.remove(tuv)
-                    tu.extend(first + [t for t in tuvs if t not in first])
-            xml = etree.tostring(tu, encoding="unicode", with_tail=False)
+            tuvs = [c for c in tu if c.tag == "tuv"]
+            first = [t for t in tuvs if lang_of(t.get(XML_LANG)) == self.srclang]
+            if first and tuvs[:len(first)] != first:
+                for tuv in tuvs:
+                    tu.remove(tuv)
+                tu.extend(first + [t for t in tuvs if t not in first])
+                xml = etree.tostring(tu, encoding="unicode", with_tail=False)
         self._fh.write(xml + "\n")
         self.count += 1
 
