@@ -670,16 +670,23 @@ def export():
               help="Format of FILE (auto: by its name and content; tbx reads TBX v3 and MARTIF).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT files: which language the source column holds.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first item that cannot be imported, instead of skipping and reporting it.")
 @FORMAT_TEXT_JSON
 @pass_ctx
-def import_glossary(obj, file, file_format, direction, fmt):
+def import_glossary(obj, file, file_format, direction, strict, fmt):
     """Merge a glossary file into the store.
 
     Entries with an id (TSV, TBX, CSV with an id column) replace the stored
     entry of that id; entries without one (OmegaT) join the entry that has their
     terms or are added. An entry whose term belongs to another entry is a
-    conflict: reported and left out. A bad row stops the import with its line
-    number and the store is left as it was.
+    conflict: reported and left out. The same source term with another
+    translation (OmegaT) is kept as its own entry. TBX definitions, contexts,
+    subject fields, part of speech, notes, admin data and other languages are
+    kept; what cannot be (a concept without a Vietnamese term, an empty term, a
+    term not in Latin letters, as in a Japanese glossary) is skipped and
+    reported, or stops the import with --strict. A bad row stops the import with
+    its line number and the store is left as it was.
 
     \b
     Example:
@@ -688,14 +695,17 @@ def import_glossary(obj, file, file_format, direction, fmt):
     """
     from glossary.merge import import_glossary as run_import
 
-    result = run_import(obj.store(create=True), file, file_format, direction=direction)
+    result = run_import(obj.store(create=True), file, file_format, direction=direction, strict=strict)
     if fmt == "json":
         echo_json(result.to_dict())
         return
     click.echo(f"{file}: {len(result.added)} added, {len(result.updated)} updated, "
-               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting")
+               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting, "
+               f"{len(result.skipped)} skipped")
     for conflict in result.conflicts:
         click.echo(f"  conflict: {conflict}")
+    for line, why in result.skipped:
+        click.echo(f"  skipped: {f'line {line}: ' if line else ''}{why}")
 
 
 # --- export glossary ---
@@ -707,25 +717,32 @@ def import_glossary(obj, file, file_format, direction, fmt):
               help="File to write ('-' for standard output).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT: which language goes in the source column.")
+@click.option("--bundled", is_flag=True, help="Write the glossary bundled with songngu, not the store's.")
 @pass_ctx
-def export_glossary(obj, file_format, output, direction):
+def export_glossary(obj, file_format, output, direction, bundled):
     """Write the store's glossary as TSV, OmegaT, CSV or TBX.
 
     OmegaT: a UTF-8 .txt with source, target and comment columns, deprecated
     terms left out. TBX keeps everything, with preferred, admitted and
-    deprecated status. Without a store, writes the bundled glossary.
+    deprecated status. A store without glossary entries is an error (exit 2);
+    --bundled writes the glossary shipped with songngu.
 
     \b
     Example:
       songngu export glossary --format omegat -o glossary.txt
       songngu export glossary --format tbx -o glossary.tbx
+      songngu export glossary --bundled -o bundled.tsv
     """
-    from pathlib import Path
-
     from glossary.formats import write_glossary
     from glossary.tsv import load_bundled
 
-    entries = (obj.store().glossary_entries() if Path(obj.db).exists() else []) or load_bundled()
+    if bundled:
+        entries = load_bundled()
+    else:
+        entries = obj.store().glossary_entries()
+        if not entries:
+            fail(f"{obj.db}: the store has no glossary entries to export (run `songngu build` or "
+                 "`songngu import glossary FILE`; --bundled writes the bundled glossary)")
     text = write_glossary(entries, file_format, direction=direction)
     if output == "-":
         click.echo(text, nl=False)

@@ -62,7 +62,7 @@ def test_export_then_import_changes_nothing(cli, built, tmp_path, fmt):
 
 @pytest.mark.parametrize("fmt", ["tsv", "csv", "tbx", "tbx-martif"])
 def test_full_formats_rebuild_the_glossary_in_an_empty_store(cli, db_path, tmp_path, fmt):
-    path = export(cli, tmp_path, fmt)  # no store yet: the bundled glossary
+    path = export(cli, tmp_path, fmt, "--bundled")  # no store yet: the bundled glossary, asked for
     report = json.loads(import_(cli, path).output)
     assert report["added"] == len(load_bundled())
     assert glossary_of(db_path) == bundled_dicts()
@@ -71,14 +71,14 @@ def test_full_formats_rebuild_the_glossary_in_an_empty_store(cli, db_path, tmp_p
 def test_tsv_export_is_the_bundled_file(cli, tmp_path):
     from importlib import resources
 
-    path = export(cli, tmp_path, "tsv")
+    path = export(cli, tmp_path, "tsv", "--bundled")
     bundled = resources.files("glossary").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
     assert path.read_text(encoding="utf-8") == bundled
 
 
 @pytest.mark.parametrize("direction, src, tgt", [("en-vi", "en", "vi"), ("vi-en", "vi", "en")])
 def test_omegat_is_three_plain_columns_without_deprecated_terms(cli, tmp_path, direction, src, tgt):
-    path = export(cli, tmp_path, "omegat", "--direction", direction)
+    path = export(cli, tmp_path, "omegat", "--direction", direction, "--bundled")
     raw = path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
     rows = [line.split("\t") for line in raw.decode("utf-8").splitlines() if not line.startswith("#")]
@@ -99,7 +99,7 @@ def test_omegat_is_three_plain_columns_without_deprecated_terms(cli, tmp_path, d
 
 def test_martif_parses_in_translate_toolkit(cli, tmp_path):
     tbx = pytest.importorskip("translate.storage.tbx", reason="translate-toolkit is a test dependency")
-    path = export(cli, tmp_path, "tbx-martif")
+    path = export(cli, tmp_path, "tbx-martif", "--bundled")
     store = tbx.tbxfile.parsefile(str(path))
     entries = {e.id: e for e in load_bundled()}
     units = {u.getid(): u for u in store.units}
@@ -110,7 +110,7 @@ def test_martif_parses_in_translate_toolkit(cli, tmp_path):
 
 
 def test_tbx_v3_is_tbx_basic_with_administrative_status(cli, tmp_path):
-    path = export(cli, tmp_path, "tbx")
+    path = export(cli, tmp_path, "tbx", "--bundled")
     root = etree.parse(str(path)).getroot()
     assert root.tag == f"{{{TBX3_NS}}}tbx" and root.get("type") == "TBX-Basic"
     ns = {"t": TBX3_NS}
@@ -179,7 +179,7 @@ BAD_FILES = {
                 '<termEntry id="place.kaesong"><langSet xml:lang="vi"><tig><term>Khai Thành</term></tig></langSet>'
                 '<langSet xml:lang="en"><tig><term>Kaesong</term></tig></langSet></termEntry>\n'
                 '<termEntry id="place.wonsan"><langSet xml:lang="vi"><tig><term>Nguyên Sơn</term></tig>'
-                '</langSet></termEntry>\n</body></text></martif>\n', 4, "no English term"),
+                '</langSet></termEntry>\n</body></text></martif>\n', 4, "no English term"),  # with --strict
     "entity.tbx": ('<?xml version="1.0"?>\n<!DOCTYPE martif [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>\n'
                    '<martif type="TBX-Basic"><text><body>\n<termEntry id="place.x"><langSet xml:lang="vi"><tig>'
                    '<term>&xxe;</term></tig></langSet><langSet xml:lang="en"><tig><term>X</term></tig></langSet>'
@@ -193,7 +193,7 @@ def test_bad_row_is_reported_with_its_line_and_nothing_is_imported(cli, built, t
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     before = glossary_of(built)
-    result = cli("import", "glossary", path)
+    result = cli("import", "glossary", path, *(["--strict"] if name == "bad.tbx" else []))
     assert result.exit_code == 2
     assert result.output.startswith(f"Error: {path}:{line}: ") and problem in result.output
     assert result.output.count("\n") == 1

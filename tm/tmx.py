@@ -35,6 +35,7 @@ from pathlib import Path
 from lxml import etree
 
 from corpus.errors import InputError
+from corpus.langid import lang_of
 from corpus.xmlguard import check_declared_encoding, refuse_entities
 from tm.store import Unit
 
@@ -44,16 +45,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 INLINE = {"bpt", "ept", "ph", "it", "hi", "ut", "sub"}
 RESERVED = ("x-kind", "x-score", "x-provenance")  # props this writer sets itself
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-_ISO639_2 = {"vie": "vi", "eng": "en"}
-
-
-def lang_of(code: str | None) -> str:
-    """Primary language subtag in lower case, ISO 639-2/3 codes of our languages mapped to two letters:
-    ``VI-VN`` -> ``vi``, ``en_GB`` -> ``en``, ``vie`` -> ``vi``."""
-    primary = re.split(r"[-_]", (code or "").strip(), maxsplit=1)[0].lower()
-    return _ISO639_2.get(primary, primary)
 
 
 def plain_text(seg) -> str:
