@@ -63,8 +63,12 @@ def script_problem(form: str) -> str | None:
     other = sum(n for name, n in scripts.items() if name != "LATIN")
     if other * 2 > sum(scripts.values()):
         name = next(name for name, _ in scripts.most_common() if name != "LATIN")
-        return f"{form!r} is in {name.title()} script, not Latin"
+        return f"{form!r} is in {_SCRIPTS.get(name, name.title())} script, not Latin"
     return None
+
+
+_SCRIPTS = {"CJK": "Chinese (Han)", "HIRAGANA": "Japanese (Hiragana)", "KATAKANA": "Japanese (Katakana)",
+            "HANGUL": "Korean (Hangul)"}
 
 
 def read_glossary(path, fmt: str = "auto", *, direction: str = "en-vi", strict: bool = False):

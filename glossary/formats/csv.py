@@ -53,16 +53,16 @@ class CsvGlossary:
                     continue
                 if header is None:
                     header = [cell.strip().lower() for cell in row]
-                    unknown = [h for h in header if h not in ALL_COLUMNS]
-                    if unknown:
-                        raise InputError(path, f"unknown column(s) {', '.join(unknown)}: the header must name a "
-                                         "'vi' and an 'en' column, optionally "
-                                         + ", ".join(c for c in ALL_COLUMNS if c not in ("vi", "en")),
-                                         line=number)
+                    expected = ("a glossary CSV's header names a 'vi' and an 'en' column, optionally "
+                                + ", ".join(c for c in ALL_COLUMNS if c not in ("vi", "en")))
                     missing = [c for c in ("vi", "en") if c not in header]
                     if missing:
-                        raise InputError(path, f"the header has no {' and no '.join(missing)} column",
+                        raise InputError(path, f"the header ({', '.join(header)}) has no "
+                                         f"{' and no '.join(repr(m) for m in missing)} column: {expected}",
                                          line=number)
+                    unknown = [h for h in header if h not in ALL_COLUMNS]
+                    if unknown:
+                        raise InputError(path, f"unknown column(s) {', '.join(unknown)}: {expected}", line=number)
                     continue
                 if len(row) != len(header):
                     raise InputError(path, f"{len(row)} columns, the header has {len(header)}", line=number)

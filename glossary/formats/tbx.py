@@ -18,7 +18,7 @@ the XML declaration names. Mapping of an entry:
   type="partOfSpeech">`` = part of speech;
 - sections of other languages = other_terms (code as written);
 - any other data category with text (``admin``, ``descrip``, ``termNote``,
-  ``note``, ``transac``, ``date``, ``xref``..., inside groups too) = one
+  ``note``, ``transac``, ``date``, ``xref``..., inside groups too: ``descripGrp>descrip``) = one
   ``extra`` item keyed by where it was (:func:`glossary.model.extra_key`),
   written back there.
 
@@ -85,12 +85,12 @@ _KNOWN_TERM = {("termNote", "administrativeStatus")}
 
 
 def _data(el, lang=None, form=None, prefix=""):
-    """``(extra key, text)`` of a data category *el* (groups flattened: ``transacGrp/transac:origination``)."""
+    """``(extra key, text)`` of a data category *el* (groups flattened: ``transacGrp>transac:origination``)."""
     name = _local(el)
     if name.endswith("Grp"):
         for child in el:
             if _local(child):
-                yield from _data(child, lang, form, f"{prefix}{name}/")
+                yield from _data(child, lang, form, f"{prefix}{name}>")
         return
     text = _text(el) or (el.get("target") or "").strip()
     if text:
@@ -304,8 +304,8 @@ class _TbxBase:
         return name
 
     def _extra(self, parent, element: str, kind: str | None, text: str):
-        """Write one kept data category (``transacGrp/transac`` becomes the group and its child)."""
-        *groups, name = element.split("/")
+        """Write one kept data category (``transacGrp>transac`` becomes the group and its child)."""
+        *groups, name = element.split(">")
         for group in groups:
             parent = self._el(parent, group)
         el = self._el(parent, name)
