@@ -100,12 +100,12 @@ def test_translate_toolkit_reads_our_glossaries(cli, tmp_path):
 
     entries = load_bundled()
     martif = tmp_path / "g.tbx"
-    assert cli("export", "glossary", "--format", "tbx-martif", "-o", martif).exit_code == 0
+    assert cli("export", "glossary", "--format", "tbx-martif", "-o", martif, "--bundled").exit_code == 0
     units = tbx.tbxfile.parsefile(str(martif)).units
     assert [(u.getid(), u.source, u.target) for u in units] == [(e.id, e.vi, e.en) for e in entries]
 
     txt = tmp_path / "g.txt"
-    assert cli("export", "glossary", "--format", "omegat", "-o", txt).exit_code == 0
+    assert cli("export", "glossary", "--format", "omegat", "-o", txt, "--bundled").exit_code == 0
     rows = [line.split("\t") for line in txt.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     # Translate Toolkit's OmegaT reader also returns the '#' comment line as a unit; leave it out
     units = [u for u in omegat.OmegaTFile.parsefile(str(txt)).units if not u.source.startswith("#")]
@@ -170,7 +170,7 @@ def test_omegats_exported_tmx_imports(omegat, store, omegat_sample, tmp_path):
 
 def test_omegat_reads_our_glossary(omegat, cli, tmp_path):
     txt = tmp_path / "glossary.txt"
-    assert cli("export", "glossary", "--format", "omegat", "-o", txt).exit_code == 0
+    assert cli("export", "glossary", "--format", "omegat", "-o", txt, "--bundled").exit_code == 0
     reader = tmp_path / "read_glossary.groovy"
     reader.write_text(READ_GLOSSARY, encoding="utf-8")
     run = subprocess.run(["java", "-Djava.awt.headless=true", "-cp", str(OMEGAT_JAR), "groovy.ui.GroovyMain",
