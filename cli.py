@@ -779,8 +779,9 @@ def import_tmx(obj, files, fmt):
         echo_json(report)
         return
     for f in report["files"]:
-        line = (f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} exact duplicates merged, "
-                f"{f['variants']} kept beside a stored unit with the same text, {f['skipped']} skipped")
+        variants = f", {f['variants']} variants (same text as a stored unit) kept" if f["variants"] else ""
+        line = (f"{f['file']}: {f['tu']} units read, {f['added']} added{variants}, {f['merged']} exact "
+                f"duplicates merged, {f['skipped']} skipped")
         reasons = ", ".join(f"{n} {why}" for why, n in f["skipped_by_reason"].items())
         click.echo(line + (f" ({reasons})" if reasons else ""))
 

@@ -367,3 +367,14 @@ def test_export_glossary_of_an_empty_store_is_an_error(cli, db_path, tmp_path):
     assert result.exit_code == 2 and "no glossary entries" in result.output and "--bundled" in result.output
     assert not out.exists()
     assert cli("export", "glossary", "-o", out, "--bundled").exit_code == 0 and out.exists()
+
+
+@pytest.mark.parametrize("name, problem", [
+    ("test.csv", "the header (kde, csv kde) has no 'vi' and no 'en' column"),  # OmegaT's headerless CSV
+    ("glossary_CN_JP.txt", "1 tab-separated columns"),  # space-separated
+])
+def test_peer_glossaries_we_cannot_read_say_why(cli, name, problem):
+    path = PEERS / "omegat" / name
+    result = cli("import", "glossary", path)
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert result.output.startswith(f"Error: {path}:") and problem in result.output

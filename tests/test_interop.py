@@ -279,3 +279,8 @@ def _dtd_valid(path, shared_dir):
     run = subprocess.run(["xmllint", "--noout", "--nonet", "--dtdvalid", str(shared_dir / "spec" / "tmx14.dtd"),
                           str(path)], capture_output=True, text=True)
     return run.returncode == 0, run.stderr
+
+
+def test_peer_tmx_without_units_is_an_error(cli):
+    result = cli("import", "tmx", PEERS / "omegat" / "empty.tmx")
+    assert result.exit_code == 2 and "no translation unit" in result.output and result.output.count("\n") == 1
