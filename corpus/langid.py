@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from corpus.normalize import fold, has_vietnamese_diacritics
 
@@ -108,6 +109,7 @@ def detect(text: str):
 _ISO639_2 = {"vie": "vi", "eng": "en"}
 
 
+@lru_cache(maxsize=1024)
 def lang_of(code: str | None) -> str:
     """The primary language of a language code (TMX ``xml:lang``, TBX ``langSec``...), lower case,
     ISO 639-2/3 codes of our languages mapped to two letters: ``VI-VN`` -> ``vi``, ``en_GB`` -> ``en``,

@@ -218,7 +218,8 @@ def _parse(path):
 
 
 def _primary(code):
-    return {"vie": "vi", "eng": "en"}.get(re.split(r"[-_]", code or "")[0].lower(), re.split(r"[-_]", code or "")[0].lower())
+    primary = re.split(r"[-_]", code or "")[0].lower()
+    return {"vie": "vi", "eng": "en"}.get(primary, primary)
 
 
 def _has_both(tu) -> bool:
