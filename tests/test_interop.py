@@ -15,6 +15,8 @@ from corpus.normalize import match_key
 from tm.store import Unit, open_store
 from tm.tmx import export_tmx, import_tmx
 
+from test_tmx import dtd_valid  # one xmllint check for both files (tests/ is on sys.path)
+
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 # OmegaT's own glossary reader, run by the Groovy that OmegaT ships for its scripts (a JRE is enough)
 READ_GLOSSARY = """
@@ -260,7 +262,7 @@ def test_peer_tmx_round_trip_keeps_every_unit_tuv_attribute_prop_and_note(path, 
     reader_units = list(TMXReader(path))
     stored = [(u.vi, u.en) for u in store.iter_units()]
     assert set(stored) <= {(u.vi, u.en) for u in reader_units}
-    ok, errors = _dtd_valid(out, shared_dir)
+    ok, errors = dtd_valid(out, shared_dir)
     assert ok, errors
     # our export is stable: imported elsewhere and exported again, byte for byte the same file
     again = open_store(tmp_path / "again.db")
@@ -272,14 +274,6 @@ def test_peer_tmx_round_trip_keeps_every_unit_tuv_attribute_prop_and_note(path, 
     assert import_tmx(store, [out])["merged"] == len(written)
     store.close()
     again.close()
-
-
-def _dtd_valid(path, shared_dir):
-    if not shutil.which("xmllint"):
-        pytest.skip("xmllint is not installed (apt-get install libxml2-utils): DTD validation not run")
-    run = subprocess.run(["xmllint", "--noout", "--nonet", "--dtdvalid", str(shared_dir / "spec" / "tmx14.dtd"),
-                          str(path)], capture_output=True, text=True)
-    return run.returncode == 0, run.stderr
 
 
 def test_peer_tmx_without_units_is_an_error(cli):
