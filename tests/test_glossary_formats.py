@@ -378,3 +378,11 @@ def test_peer_glossaries_we_cannot_read_say_why(cli, name, problem):
     result = cli("import", "glossary", path)
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert result.output.startswith(f"Error: {path}:") and problem in result.output
+
+
+def test_tbx_labelled_utf16_with_8bit_bytes_says_what_is_wrong(cli, tmp_path):
+    path = tmp_path / "label.tbx"
+    path.write_bytes(b'<?xml version="1.0" encoding="UTF-16"?>\n<martif type="TBX"><text><body/></text></martif>\n')
+    result = cli("import", "glossary", path)
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert 'says encoding="UTF-16" but the bytes are 8-bit' in result.output

@@ -438,3 +438,28 @@ def test_declared_8bit_encoding_is_honoured(tmp_path):
     path = tmp_path / "cp.tmx"
     path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="windows-1258"').encode("cp1258"))
     assert [(u.vi, u.en) for u in TMXReader(path)] == [("Trà", "Çay")]
+
+
+def test_a_store_made_before_tmx_units_is_migrated_and_exports(tmp_path):
+    import sqlite3
+
+    from tm import schema
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.executescript(schema.MIGRATIONS[0])
+    con.execute("INSERT INTO units (vi, en, vi_key, en_key, kind, created, changed) VALUES "
+                "('Hòa bình', 'Peace', 'hòa bình', 'peace', 'parallel', '2024-01-01T00:00:00Z', "
+                "'2024-01-01T00:00:00Z')")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    store = open_store(path)
+    assert store.stats()["schema_version"] == schema.VERSION
+    out = tmp_path / "out.tmx"
+    assert export_tmx(store, out) == 1
+    assert [s.text for s in etree.parse(str(out)).iter("seg")] == ["Peace", "Hòa bình"]
+    report = import_tmx(store, [out])  # our own export of that unit: merged, not a second copy
+    assert (report["added"], report["merged"], report["variants"]) == (0, 1, 0)
+    assert export_tmx(store, out) == 1
+    store.close()
