@@ -371,7 +371,7 @@ class SQLiteStore(Store):
         An exact duplicate (the same ``<tu>`` XML) is merged. A unit whose match keys
         are already stored is kept beside that unit (a variant) and merged into its
         lookup entry. With *own_tool* (a file songngu wrote), a ``<tu>`` whose ``tuid``
-        is the id of the stored unit of its keys is that unit coming back: merged.
+        and text are those of the stored unit of its keys is that unit coming back: merged.
         Returns ``{"added", "merged", "variants"}``.
         """
         self._require_tx()
@@ -386,10 +386,11 @@ class SQLiteStore(Store):
             if added:
                 uid, own = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0], 1
             else:
-                uid, own = self.conn.execute("SELECT id FROM units WHERE vi_key = ? AND en_key = ?",
-                                             (match_key(unit.vi), match_key(unit.en))).fetchone()[0], 0
+                uid, vi, en = self.conn.execute("SELECT id, vi, en FROM units WHERE vi_key = ? AND en_key = ?",
+                                                (match_key(unit.vi), match_key(unit.en))).fetchone()
+                own = 0
                 tuid = (unit.provenance[0].get("tuid") if unit.provenance else None)
-                if own_tool and tuid == str(uid) and not self.conn.execute(
+                if own_tool and tuid == str(uid) and (vi, en) == (unit.vi, unit.en) and not self.conn.execute(
                         "SELECT 1 FROM tmx_units WHERE unit_id = ? AND own = 1", (uid,)).fetchone():
                     counts["merged"] += 1
                     continue
