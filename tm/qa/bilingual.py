@@ -1,0 +1,152 @@
+"""Checking, correcting and scoring the segments of a bilingual file (XLIFF, Word).
+
+The format modules (:mod:`corpus.formats`) read a file into segments with ids
+and inline codes as placeholders; this module feeds them to the same checks
+and corrections as plain text (one segment a line, paired line by line), and
+maps the findings and edits back to the segments, so the format module can
+write them into a copy of the file.
+
+- :func:`check_document`: a :class:`tm.qa.check.Report` whose segments carry the
+  unit id; segments without a target are reported ``omitted``, targets the file
+  marks as not translated ``untranslated``.
+- :func:`correct_document`: the edits of :class:`tm.qa.correct.Corrector` per
+  segment; an edit whose span holds an inline code is left as a suggestion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.errors import InputError
+from corpus.formats.segments import Change, apply_changes, one_line, touches_code
+
+__all__ = ["languages", "check_document", "correct_document", "DocumentCorrection", "texts"]
+
+
+def languages(doc) -> tuple[str, str]:
+    """``(source, target)`` as ``vi``/``en`` from the file's language codes."""
+    out = []
+    for code, what in ((doc.source_lang, "source"), (doc.target_lang, "target")):
+        base = (code or "").split("-")[0].lower()
+        if base not in ("vi", "en"):
+            raise InputError(doc.path, f"{what} language {code or 'missing'}: songngu works on Vietnamese "
+                                       "and English (vi, en)")
+        out.append(base)
+    if out[0] == out[1]:
+        raise InputError(doc.path, f"source and target are both {out[0]}")
+    return out[0], out[1]
+
+
+def texts(doc) -> tuple[list[int], str, str]:
+    """Indices of the checkable segments, and their targets and sources one a line."""
+    idx = [i for i, s in enumerate(doc.segments) if s.checkable]
+    draft = "\n".join(one_line(doc.segments[i].target) for i in idx)
+    source = "\n".join(one_line(doc.segments[i].source) for i in idx)
+    return idx, draft, source
+
+
+def check_document(checker, doc):
+    """Check every segment of *doc* with *checker* (a :class:`tm.qa.check.Checker`)."""
+    from tm.qa.check import Finding
+    from tm.qa.pairing import LINES, Pairing, Segment
+
+    sl, tl = languages(doc)
+    segs = [Segment(n, one_line(s.target or ""), one_line(s.source), s.line, None, s.ref)
+            for n, s in enumerate(doc.segments, 1) if s.source.strip()]
+    if not segs:
+        raise InputError(doc.path, "no segment with source text")
+    report = checker.check_pairing(Pairing(segs, LINES), tl, sl)
+    by_ref = {s.ref: s for s in doc.segments}
+    for seg in segs:
+        bi = by_ref[seg.unit]
+        if bi.target is not None and bi.target.strip() and not bi.translated:
+            report.findings.append(Finding("untranslated", "warning", seg.number, 0, len(seg.draft), seg.draft,
+                                           None, f"the file marks this target not translated (state {bi.state})"))
+    report.findings.sort(key=lambda f: (f.segment, f.start, f.end, f.check))
+    return report
+
+
+@dataclass
+class DocumentCorrection:
+    """Edits per segment index of a bilingual document, with the Corrector's result."""
+
+    changes: dict = field(default_factory=dict)      # segment index -> [Change]
+    edits: list = field(default_factory=list)        # (segment index, tm.qa.correct.Edit) applied
+    suggestions: list = field(default_factory=list)  # (segment index, Edit) not applied
+    style: str | None = None
+
+    def target(self, doc, index: int) -> str | None:
+        """Segment *index*'s target after the edits."""
+        return apply_changes(doc.segments[index].target or "", self.changes.get(index, []))
+
+    def to_dict(self, doc) -> dict:
+        def row(i, e):
+            return {"unit": doc.segments[i].ref, **e.to_dict()}
+
+        return {"file": doc.path, "format": doc.format,
+                "segments": [{"unit": doc.segments[i].ref, "before": doc.segments[i].target,
+                              "after": self.target(doc, i)} for i in sorted(self.changes)],
+                "edits": [row(i, e) for i, e in self.edits],
+                "suggestions": [row(i, e) for i, e in self.suggestions], "tone_style": self.style}
+
+
+def correct_document(corrector, doc, **options) -> DocumentCorrection:
+    """Correct the targets of *doc* with *corrector*; *options* as :meth:`Corrector.correct`."""
+    sl, tl = languages(doc)
+    idx, draft, source = texts(doc)
+    out = DocumentCorrection()
+    if not idx:
+        return out
+    result = corrector.correct(draft, source, lang=tl, source_lang=sl, **options)
+    out.style = result.style
+    for e in result.edits:
+        i = idx[e.line - 1]
+        if touches_code(e.before) or touches_code(e.after) or "\n" in e.before:
+            e.applied = False
+            e.message = (e.message + "; " if e.message else "") + "not applied: the span holds an inline code"
+            out.suggestions.append((i, e))
+            continue
+        out.edits.append((i, e))
+        out.changes.setdefault(i, []).append(Change(e.start, e.end, e.after, e.rule, e.confidence, e.message,
+                                                    e.before))
+    out.suggestions += [(idx[e.line - 1], e) for e in result.suggestions]
+    out.suggestions.sort(key=lambda p: (p[0], p[1].start))
+    return out
+
+
+def correct_docx(corrector, docx, source: str | None, out, **options):
+    """Correct the paragraphs of a Word document (:class:`corpus.formats.docx.DocxFile`) and write
+    the edits as tracked changes to *out* (a path or a binary file object).
+
+    Returns ``(text, DocumentCorrection)``: the corrected paragraphs one a line, exactly what
+    accepting every tracked change gives, and the edits by paragraph index.
+    """
+    draft = "\n".join(one_line(p.text) for p in docx.paragraphs)
+    if not draft.strip():
+        raise InputError(docx.path, "no text to correct (the document is empty)")
+    result = corrector.correct(draft, source, **options)
+    starts = [0] + [k + 1 for k, c in enumerate(draft) if c == "\n"]
+    out_fix = DocumentCorrection(style=result.style)
+    for e in result.edits:
+        i = e.line - 1
+        if touches_code(e.before) or touches_code(e.after) or "\n" in e.before:
+            e.applied = False
+            e.message = (e.message + "; " if e.message else "") + "not applied: the span holds an inline code"
+            out_fix.suggestions.append((i, e))
+            continue
+        start = e.offset - starts[i]
+        out_fix.edits.append((i, e))
+        out_fix.changes.setdefault(i, []).append(Change(start, start + len(e.before), e.after, e.rule,
+                                                        e.confidence, e.message, e.before))
+    out_fix.suggestions += [(e.line - 1, e) for e in result.suggestions]
+    originals = [p.text for p in docx.paragraphs]
+    for i, c in docx.write_corrected(out, out_fix.changes):
+        out_fix.changes[i].remove(c)
+        moved = next(e for j, e in out_fix.edits if j == i and e.after == c.after
+                     and e.before == c.before)
+        out_fix.edits.remove((i, moved))
+        moved.applied = False
+        moved.message += "; not applied: the text spans differently formatted parts (a link, a field)"
+        out_fix.suggestions.append((i, moved))
+    out_fix.suggestions.sort(key=lambda p: (p[0], p[1].offset))
+    lines = [apply_changes(text, out_fix.changes.get(i, [])) for i, text in enumerate(originals)]
+    return "\n".join(lines), out_fix
