@@ -28,7 +28,7 @@ def expand_paths(paths) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             if not found:
-                raise InputError(path, "folder holds no .txt, .md or .docx files")
+                raise InputError(path, "folder holds no .txt or .md files (nor .docx)")
             out.extend(found)
         elif path.exists():
             out.append(path)

@@ -44,21 +44,30 @@ def texts(doc) -> tuple[list[int], str, str]:
     return idx, draft, source
 
 
+def clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def check_document(checker, doc):
     """Check every segment of *doc* with *checker* (a :class:`tm.qa.check.Checker`)."""
     from tm.qa.check import Finding
     from tm.qa.pairing import LINES, Pairing, Segment
 
     sl, tl = languages(doc)
-    segs = [Segment(n, one_line(s.target or ""), one_line(s.source), s.line, None, s.ref)
-            for n, s in enumerate(doc.segments, 1) if s.source.strip()]
-    if not segs:
+    bis = [s for s in doc.segments if s.source.strip()]
+    if not bis:
         raise InputError(doc.path, "no segment with source text")
+    # a segment without a target is reported once, not as every term and number it lacks
+    segs = [Segment(n, one_line(s.target or ""), one_line(s.source) if s.checkable else None, s.line, None, s.ref)
+            for n, s in enumerate(bis, 1)]
     report = checker.check_pairing(Pairing(segs, LINES), tl, sl)
-    by_ref = {s.ref: s for s in doc.segments}
-    for seg in segs:
-        bi = by_ref[seg.unit]
-        if bi.target is not None and bi.target.strip() and not bi.translated:
+    for seg, bi in zip(segs, bis):
+        if not bi.checkable:
+            what = "no target" if bi.target is None else "empty target"
+            report.findings.append(Finding("omitted", "warning", seg.number, 0, 0, "", None,
+                                           f"{what}: the segment is not translated ({clip(bi.source)})"))
+        elif not bi.translated:
             report.findings.append(Finding("untranslated", "warning", seg.number, 0, len(seg.draft), seg.draft,
                                            None, f"the file marks this target not translated (state {bi.state})"))
     report.findings.sort(key=lambda f: (f.segment, f.start, f.end, f.check))
