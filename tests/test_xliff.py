@@ -96,6 +96,19 @@ def test_correct_round_trip_read_by_translate_toolkit(cli, po_xliff, tmp_path):
     assert again["edits"] == []
 
 
+def test_utf16_and_crlf_kept_byte_for_byte(cli, tmp_path):
+    text = (DATA / "sample21.xlf").read_text(encoding="utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    src = tmp_path / "u16.xlf"
+    src.write_bytes(b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le"))
+    out = tmp_path / "out.xlf"
+    assert cli("correct", src, "-o", out).exit_code == 0
+    before, after = src.read_bytes().decode("utf-16-le"), out.read_bytes().decode("utf-16-le")
+    assert out.read_bytes()[:2] == b"\xff\xfe" and after.count("\r\n") >= before.count("\r\n")
+    removed, added = _diff_lines(before, after)
+    assert all("<target>" in l or "<segment" in l for l in removed)
+    assert "Thể thao và Du lịch đã cử một phái đoàn." in read_xliff(out).segments[3].target
+
+
 def test_no_edits_writes_the_same_bytes(cli, tmp_path):
     src = tmp_path / "clean.xlf"
     src.write_bytes((DATA / "sample21.xlf").read_bytes().replace("Bộ Văn hoá".encode(), "Bộ Văn hóa, Thể thao và Du lịch".encode())
@@ -262,8 +275,8 @@ OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 
 
 def test_omegat_reads_our_output_with_the_same_segments(cli, shared_dir, po_xliff, tmp_path):
-    """OmegaT 3.6 (headless) takes our corrected XLIFF as a source file and writes it back translated:
-    its target file holds the same units, sources and (copied as translations) targets."""
+    """OmegaT 3.6 (headless) takes our corrected XLIFF as a source file and writes its own XLIFF back:
+    the same units and sources, and our corrected targets, which it read as the translations."""
     if not OMEGAT_JAR.exists() or not shutil.which("java"):
         pytest.skip("OmegaT is not installed (apt-get install -y omegat): OmegaT XLIFF interop not run")
     fixed = tmp_path / "fixed.xlf"
@@ -283,4 +296,4 @@ def test_omegat_reads_our_output_with_the_same_segments(cli, shared_dir, po_xlif
     out = proj / "target" / "job.xlf"
     assert out.exists(), run.stdout[-2000:] + run.stderr[-2000:]
     ours, theirs = read_xliff(fixed), read_xliff(out)
-    assert [(s.id, s.source) for s in theirs.segments] == [(s.id, s.source) for s in ours.segments]
+    assert [(s.id, s.source, s.target) for s in theirs.segments] == [(s.id, s.source, s.target) for s in ours.segments]
