@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import io
 import os
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,6 +36,7 @@ from lxml import etree
 
 from corpus.errors import InputError
 from corpus.formats.segments import BiSegment, BilingualDocument, Change, code_char
+from corpus.reader import read_bytes
 from corpus.xmlguard import refuse_entities
 
 __all__ = ["DocxFile", "read_docx", "W", "AUTHOR"]
@@ -139,15 +139,7 @@ class DocxFile:
 
     def __init__(self, path):
         self.path = os.fspath(path)
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except IsADirectoryError:
-            raise InputError(path, "is a directory, not a file") from None
-        except OSError as err:
-            raise InputError(path, f"cannot read: {err.strerror or err}") from None
+        data = read_bytes(path)
         if data.startswith(_CFB):
             if _ENCRYPTED in data:
                 raise InputError(path, "password-protected Word document: remove the password in Word "

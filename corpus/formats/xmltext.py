@@ -14,6 +14,7 @@ import re
 from lxml import etree
 
 from corpus.errors import InputError
+from corpus.reader import read_bytes
 from corpus.xmlguard import refuse_entities
 
 __all__ = ["XmlText", "read_xml", "unescape", "escape", "set_attribute", "local"]
@@ -121,15 +122,7 @@ def read_xml(path, data: bytes | None = None) -> XmlText:
     Raises InputError with line and column for malformed XML.
     """
     if data is None:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            raise InputError(path, "no such file") from None
-        except IsADirectoryError:
-            raise InputError(path, "is a directory, not a file") from None
-        except OSError as err:
-            raise InputError(path, f"cannot read: {err.strerror or err}") from None
+        data = read_bytes(path)
     if not data.strip():
         raise InputError(path, "empty file")
     head = data[:2]
