@@ -88,9 +88,9 @@ def test_correct_round_trip_read_by_translate_toolkit(cli, po_xliff, tmp_path):
             assert unit.xmlelement.find("{*}target").get("state") == "needs-review-translation"
             assert any("songngu" in n for n in unit.getnotes().splitlines())
     # every other byte as it was: only the edited targets, their units' approved flags and the notes differ
-    removed, added = _diff_lines(po_xliff.read_text(encoding="utf-8"), fixed.read_text(encoding="utf-8"))
-    assert len(removed) == len([l for l in removed if "<target" in l or "<trans-unit" in l])
-    assert all("<target" in l or "<trans-unit" in l or "songngu" in l or l.startswith("songngu:") for l in added)
+    without_notes = re.sub(r'\s*<note from="songngu"[^>]*>.*?</note>', "", fixed.read_text(encoding="utf-8"), flags=re.S)
+    removed, added = _diff_lines(po_xliff.read_text(encoding="utf-8"), without_notes)
+    assert removed and all("<target" in l or "<trans-unit" in l for l in removed + added)
     # the correction is stable: correcting the output again changes nothing
     again = json.loads(cli("correct", fixed, "--format", "json").output)
     assert again["edits"] == []

@@ -306,10 +306,10 @@ class XliffFile(BilingualDocument):
             for el, attr, value in where.extra:
                 tags[el] = set_attribute(tags.get(el) or self._start_tag(el), attr, value)
             seg = self.segments[index]
-            log = [f"songngu: {c.before!r} -> {c.after!r} [{c.rule} {c.confidence:.2f}] {c.message}".rstrip()
+            log = [f"{c.before!r} -> {c.after!r} [{c.rule} {c.confidence:.2f}] {c.message}".rstrip()
                    for c in seg_changes]
             label = f"segment {seg.sub}: " if seg.sub else ""
-            notes.setdefault(where.unit, []).append(("5", label + "\n".join(log)))
+            notes.setdefault(where.unit, []).append(("5", "songngu: " + label + "\n".join(log)))
         for el, tag in tags.items():
             s0, s1, _, _ = self.xml.span[el]
             edits.append((s0, s1, tag))
