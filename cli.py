@@ -532,6 +532,8 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     if bilingual is not None:
         from tm.qa.bilingual import check_document
 
+        if source:
+            click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
         report = check_document(checker, bilingual)
     else:
         draft_text = read_plain(draft)
@@ -717,6 +719,8 @@ def _correct_file(corrector, draft, kind, source, output, fmt, dry_run, options)
 
     doc = read_bilingual(draft)
     written = output if output and not dry_run else None
+    if doc is not None and source:
+        click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
     if doc is not None:
         fix = correct_document(corrector, doc, **options)
         if kind == "xliff":

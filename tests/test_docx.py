@@ -219,6 +219,9 @@ def test_build_aligns_a_docx_pair(cli, db_path, tmp_path, iwslt):
     units = sqlite3.connect(db_path).execute("SELECT vi, en FROM units WHERE kind = 'parallel'").fetchall()
     assert len(units) >= 30
     assert sum((vi, en) in set(pairs) for vi, en in units) >= 25
+    checked = cli("check", tmp_path / "talk.vi.docx", "--source", tmp_path / "talk.en.docx", "--format", "json")
+    assert checked.exit_code in (0, 1)
+    assert json.loads(checked.stdout)["summary"]["pairing"] == "lines"
 
 
 @pytest.fixture
@@ -257,3 +260,22 @@ def test_bad_documents_one_line_exit_2_nothing_stored(cli, db_path, bad_files, s
             assert sqlite3.connect(db_path).execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     if "locked.docx" not in {p.name for p in bad_files}:
         pytest.skip("msoffcrypto-tool is not installed: the password-protected case was not run")
+
+
+def test_existing_comments_kept_and_ids_unique(cli, tmp_path, seed_paths):
+    line = next(l for l in _seed_lines(seed_paths) if "Bộ Văn hoá" in l)
+    d = docx.Document()
+    p = d.add_paragraph(line)
+    d.add_comment(p.runs, text="đã kiểm tra", author="Lan")
+    path, fixed = tmp_path / "c.docx", tmp_path / "c.fixed.docx"
+    d.save(path)
+    assert cli("correct", path, "-o", fixed).exit_code == 0
+    with zipfile.ZipFile(fixed) as z:
+        comments = etree.fromstring(z.read("word/comments.xml"))
+        body = etree.fromstring(z.read("word/document.xml"))
+        types = z.read("[Content_Types].xml").decode("utf-8")
+    authors = [c.get(f"{{{W}}}author") for c in comments]
+    assert authors[0] == "Lan" and AUTHOR in authors and types.count("comments+xml") == 1
+    ids = [el.get(f"{{{W}}}id") for el in body.iter(f"{{{W}}}del", f"{{{W}}}ins")]
+    ids += [c.get(f"{{{W}}}id") for c in comments]
+    assert len(ids) == len(set(ids))

@@ -255,8 +255,8 @@ class DocxFile:
         different parents, e.g. part in a hyperlink): they stay suggestions.
         """
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        ids = _Ids(self.parts.values())
         comments = self._comments()
+        ids = _Ids([*self.parts.values(), comments.root])
         skipped, touched = [], set()
         for index in sorted(changes):
             para = self.paragraphs[index]
