@@ -232,6 +232,13 @@ def bad_files(tmp_path, python_docx_file, soffice):
     with zipfile.ZipFile(tmp_path / "empty.docx", "w") as z:
         z.writestr("hello.txt", "hi")
     out["empty.docx"] = "no [Content_Types].xml"
+    with zipfile.ZipFile(python_docx_file) as src, zipfile.ZipFile(tmp_path / "hostile.docx", "w") as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
+            z.writestr(item, data)
+    out["hostile.docx"] = "refused"
     old = soffice([python_docx_file], "doc") / "mt.vi.doc"
     shutil.copy(old, tmp_path / "old.doc")
     out["old.doc"] = "Word 97-2003"
