@@ -541,11 +541,9 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
         report = checker.check(draft_text, source_text, src_lang=src_lang,
                                draft_name=draft, source_name=source or "source")
     if fmt == "xliff":
-        notes = {}
-        index = {s.ref: i for i, s in enumerate(bilingual.segments)}
-        for f in report.findings:
-            seg = report.segments[f.segment - 1]
-            notes.setdefault(index[seg.unit], []).append((f.severity, visible(_finding_note(f, seg))))
+        from tm.qa.bilingual import finding_notes
+
+        notes = finding_notes(report, bilingual)
         text = bilingual.findings_text(notes)
         if output:
             bilingual.write_findings(output, notes)
@@ -564,12 +562,6 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
         counts = ", ".join(f"{s[k]} {k}{'' if s[k] == 1 or k == 'info' else 's'}" for k in ("error", "warning", "info"))
         click.echo(f"{output}: {counts}", err=True)
     ctx.exit(report.exit_code)
-
-
-def _finding_note(f, seg) -> str:
-    text = f" «{f.text}»" if f.text and f.end - f.start < len(seg.draft) else ""
-    sugg = f" → «{f.suggestion}»" if f.suggestion else ""
-    return f"{f.severity} {f.check}:{text}{sugg} {f.message}"
 
 
 # --- score ---
@@ -711,32 +703,15 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
 
 def _correct_file(corrector, draft, kind, source, output, fmt, dry_run, options):
     """correct on an XLIFF or a Word file (see correct's help)."""
-    import io
-
-    from corpus.formats import read_bilingual, read_plain
+    from corpus.formats import read_plain
     from corpus.formats.segments import visible
-    from tm.qa.bilingual import correct_docx, correct_document
+    from tm.qa.bilingual import correct_file
 
-    doc = read_bilingual(draft)
     written = output if output and not dry_run else None
+    source_text = read_plain(source) if source and kind != "xliff" else None
+    doc, text, fix = correct_file(corrector, draft, source_text, written, **options)
     if doc is not None and source:
         click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
-    if doc is not None:
-        fix = correct_document(corrector, doc, **options)
-        if kind == "xliff":
-            text = doc.corrected_text(fix.changes)
-            if written:
-                doc.write_corrected(written, fix.changes)
-        else:
-            for i, c in doc.write_corrected(written or io.BytesIO(), fix.changes):
-                fix.changes[i].remove(c)
-            text = "\n".join(fix.target(doc, i) or "" for i in range(len(doc.segments)))
-    else:
-        from corpus.formats.docx import read_docx
-
-        text, fix = correct_docx(corrector, read_docx(draft), read_plain(source) if source else None,
-                                 written or io.BytesIO(), **options)
-        doc = None
     ref = (lambda i: f"unit {doc.segments[i].ref}") if doc is not None else (lambda i: f"paragraph {i + 1}")
     summary = f"{len(fix.edits)} edits, {len(fix.suggestions)} suggestions"
     if fmt == "json":

@@ -87,6 +87,17 @@ class DocumentCorrection:
         """Segment *index*'s target after the edits."""
         return apply_changes(doc.segments[index].target or "", self.changes.get(index, []))
 
+    def unapplied(self, skipped) -> None:
+        """Turn the ``(segment index, Change)`` pairs a writer could not apply back into suggestions."""
+        for i, c in skipped:
+            self.changes[i].remove(c)
+            edit = next(e for j, e in self.edits if j == i and e.after == c.after and e.before == c.before)
+            self.edits.remove((i, edit))
+            edit.applied = False
+            edit.message += "; not applied: the text spans differently formatted parts (a link, a field)"
+            self.suggestions.append((i, edit))
+        self.suggestions.sort(key=lambda p: (p[0], p[1].offset))
+
     def to_dict(self, doc) -> dict:
         def row(i, e):
             return {"unit": doc.segments[i].ref, **e.to_dict()}
@@ -148,14 +159,51 @@ def correct_docx(corrector, docx, source: str | None, out, **options):
                                                         e.confidence, e.message, e.before))
     out_fix.suggestions += [(e.line - 1, e) for e in result.suggestions]
     originals = [p.text for p in docx.paragraphs]
-    for i, c in docx.write_corrected(out, out_fix.changes):
-        out_fix.changes[i].remove(c)
-        moved = next(e for j, e in out_fix.edits if j == i and e.after == c.after
-                     and e.before == c.before)
-        out_fix.edits.remove((i, moved))
-        moved.applied = False
-        moved.message += "; not applied: the text spans differently formatted parts (a link, a field)"
-        out_fix.suggestions.append((i, moved))
-    out_fix.suggestions.sort(key=lambda p: (p[0], p[1].offset))
+    out_fix.unapplied(docx.write_corrected(out, out_fix.changes))
     lines = [apply_changes(text, out_fix.changes.get(i, [])) for i, text in enumerate(originals)]
     return "\n".join(lines), out_fix
+
+
+def correct_file(corrector, path, source=None, out=None, **options):
+    """Correct an XLIFF or Word file and write the corrected copy to *out* (a path; None: nothing written).
+
+    Parameters:
+        source: the source text for a plain Word document (bilingual files hold their own).
+        options: as :meth:`tm.qa.correct.Corrector.correct`.
+
+    Returns ``(doc, text, fix)``: the :class:`BilingualDocument` (None for a plain Word
+    document), the corrected XLIFF text or the corrected segments / paragraphs one a line
+    (what accepting every tracked change gives), and the :class:`DocumentCorrection`.
+    """
+    import io
+
+    from corpus.formats import kind_of, read_bilingual
+    from corpus.formats.docx import read_docx
+
+    doc = read_bilingual(path)
+    if doc is None:
+        text, fix = correct_docx(corrector, read_docx(path), source, out or io.BytesIO(), **options)
+        return None, text, fix
+    fix = correct_document(corrector, doc, **options)
+    if kind_of(path) == "xliff":
+        if out:
+            doc.write_corrected(out, fix.changes)
+        return doc, doc.corrected_text(fix.changes), fix
+    fix.unapplied(doc.write_corrected(out or io.BytesIO(), fix.changes))
+    return doc, "\n".join(fix.target(doc, i) or "" for i in range(len(doc.segments))), fix
+
+
+def finding_notes(report, doc) -> dict[int, list[tuple[str, str]]]:
+    """The findings of *report* on *doc* as ``{segment index: [(severity, note text)]}`` for
+    :meth:`BilingualDocument.write_findings`."""
+    from corpus.formats.segments import visible
+
+    index = {s.ref: i for i, s in enumerate(doc.segments)}
+    notes: dict[int, list] = {}
+    for f in report.findings:
+        seg = report.segments[f.segment - 1]
+        text = f" «{f.text}»" if f.text and f.end - f.start < len(seg.draft) else ""
+        sugg = f" → «{f.suggestion}»" if f.suggestion else ""
+        notes.setdefault(index[seg.unit], []).append(
+            (f.severity, visible(f"{f.severity} {f.check}:{text}{sugg} {f.message}")))
+    return notes
