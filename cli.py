@@ -521,13 +521,13 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
       songngu check mt.vi.txt --format html -o report.html
       songngu check job.sdlxliff --format xliff -o job.checked.sdlxliff
     """
-    from corpus.formats import read_bilingual, read_plain
+    from corpus.formats import kind_of, read_bilingual, read_plain
     from corpus.formats.segments import visible
     from tm.qa.check import Checker
 
     checker = Checker(_qa_glossary(obj))
     bilingual = read_bilingual(draft)
-    if fmt == "xliff" and (bilingual is None or not bilingual.format.startswith(("xliff", "sdl", "mq"))):
+    if fmt == "xliff" and kind_of(draft) != "xliff":
         fail(f"{draft}: --format xliff needs an XLIFF draft")
     if bilingual is not None:
         from tm.qa.bilingual import check_document
@@ -599,12 +599,10 @@ def score(obj, hyp, refs, source, src_lang, segments, fmt):
 
     bilingual = read_bilingual(hyp)
     if bilingual is not None:
-        from corpus.formats.segments import strip_codes
-        from tm.qa.bilingual import languages, texts
+        from tm.qa.bilingual import score_texts
 
-        src_lang = src_lang or languages(bilingual)[0]
-        _, hyp_text, source_text = texts(bilingual)
-        hyp_text, source_text = strip_codes(hyp_text), strip_codes(source_text)
+        hyp_text, source_text, file_src_lang = score_texts(bilingual)
+        src_lang = src_lang or file_src_lang
         if source:
             source_text = read_plain(source)
     else:

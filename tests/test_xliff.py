@@ -297,3 +297,11 @@ def test_omegat_reads_our_output_with_the_same_segments(cli, shared_dir, po_xlif
     assert out.exists(), run.stdout[-2000:] + run.stderr[-2000:]
     ours, theirs = read_xliff(fixed), read_xliff(out)
     assert [(s.id, s.source, s.target) for s in theirs.segments] == [(s.id, s.source, s.target) for s in ours.segments]
+
+
+def test_score_targets_against_their_own_sources(cli):
+    result = cli("score", DATA / "sample21.xlf", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # three segments have a target; the one without is not scored
+    assert data["lines"] == 3 and data["terms"]["deprecated"] == 1

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from corpus.errors import InputError
 from corpus.formats.segments import Change, apply_changes, one_line, touches_code
 
-__all__ = ["languages", "check_document", "correct_document", "DocumentCorrection", "texts"]
+__all__ = ["languages", "texts", "score_texts", "check_document", "finding_notes", "correct_document",
+           "correct_docx", "correct_file", "DocumentCorrection"]
 
 
 def languages(doc) -> tuple[str, str]:
@@ -47,6 +48,15 @@ def texts(doc) -> tuple[list[int], str, str]:
 def clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def score_texts(doc) -> tuple[str, str, str]:
+    """``(targets, sources, source language)`` of *doc* for :func:`tm.qa.score.score`: the segments
+    with a target, one a line, without their inline codes."""
+    from corpus.formats.segments import strip_codes
+
+    _, draft, source = texts(doc)
+    return strip_codes(draft), strip_codes(source), languages(doc)[0]
 
 
 def check_document(checker, doc):
