@@ -855,7 +855,7 @@ def export_glossary(obj, file_format, output, direction, bundled):
 @FORMAT_TEXT_JSON
 @pass_ctx
 def import_tmx(obj, files, fmt):
-    """Import TMX files (1.1 to 1.4, UTF-8 or UTF-16) into the translation memory.
+    """Import TMX files (1.1 to 1.4, in the encoding their XML declaration names) into the memory.
 
     Keeps each unit as written (every language, attribute, prop, note, inline
     tag and the text as written) for export; matching uses its Vietnamese and
