@@ -524,8 +524,10 @@ def _write_or_echo(text: str, output) -> None:
 @click.argument("draft", type=click.Path(dir_okay=False))
 @click.option("--source", type=click.Path(dir_okay=False), help="The source text the draft translates.")
 @click.option("--src-lang", type=click.Choice(["en", "vi"]), help="Source language (default: detected).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
-              show_default=True, help="Output format; html is one self-contained page.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xliff"]), default="text",
+              show_default=True,
+              help="Output format; html is one self-contained page; xliff: a copy of an XLIFF draft "
+                   "with the findings as notes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @pass_ctx
 @click.pass_context
@@ -543,26 +545,52 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     Exit code: 0 without errors, 1 when a finding has severity error, 2 for
     bad input.
 
+    DRAFT may be an XLIFF file (.xlf, .xliff, .sdlxliff, .mqxliff: its units'
+    sources and targets, findings named by unit id) or a Word .docx (its
+    paragraphs; a two-column source | target table is read as segment pairs).
+
     \b
     Example:
       songngu check draft.vi.txt --source source.en.txt
       songngu check mt.vi.txt --format html -o report.html
+      songngu check job.sdlxliff --format xliff -o job.checked.sdlxliff
     """
-    from corpus.reader import read_text
+    from corpus.formats import kind_of, read_bilingual, read_plain
+    from corpus.formats.segments import visible
     from tm.qa.check import Checker
 
-    draft_text = read_text(draft)
-    source_text = read_text(source) if source else None
-    report = Checker(_qa_glossary(obj)).check(draft_text, source_text, src_lang=src_lang,
-                                              draft_name=draft, source_name=source or "source")
-    if fmt == "json":
+    checker = Checker(_qa_glossary(obj))
+    bilingual = read_bilingual(draft)
+    if fmt == "xliff" and kind_of(draft) != "xliff":
+        fail(f"{draft}: --format xliff needs an XLIFF draft")
+    if bilingual is not None:
+        from tm.qa.bilingual import check_document
+
+        if source:
+            click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
+        report = check_document(checker, bilingual)
+    else:
+        draft_text = read_plain(draft)
+        source_text = read_plain(source) if source else None
+        report = checker.check(draft_text, source_text, src_lang=src_lang,
+                               draft_name=draft, source_name=source or "source")
+    if fmt == "xliff":
+        from tm.qa.bilingual import finding_notes
+
+        notes = finding_notes(report, bilingual)
+        text = bilingual.findings_text(notes)
+        if output:
+            bilingual.write_findings(output, notes)
+        else:
+            click.echo(text, nl=False)
+    elif fmt == "json":
         _write_or_echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
     elif fmt == "html":
         from tm.qa.html import render_html
 
-        _write_or_echo(render_html(report, draft_name=draft, source_name=source), output)
+        _write_or_echo(visible(render_html(report, draft_name=draft, source_name=source)), output)
     else:
-        _write_or_echo(report.to_text(draft), output)
+        _write_or_echo(visible(report.to_text(draft)), output)
     if output:
         s = report.summary()
         counts = ", ".join(f"{s[k]} {k}{'' if s[k] == 1 or k == 'info' else 's'}" for k in ("error", "warning", "info"))
@@ -589,17 +617,33 @@ def score(obj, hyp, refs, source, src_lang, segments, fmt):
     number and date consistency. Without a reference: a reference-free
     estimate from the glossary, numbers and length, which is only an estimate.
 
+    HYP may be an XLIFF file or a Word .docx with a source | target table: its
+    targets are scored against its sources (one segment a line; references
+    line for line with the segments that have a target); a plain .docx is read
+    one paragraph a line.
+
     \b
     Example:
       songngu score mt.vi.txt --ref human.vi.txt
       songngu score mt.vi.txt --source article.en.txt --segments --format json
+      songngu score job.xlf --format json
     """
-    from corpus.reader import read_text
+    from corpus.formats import read_bilingual, read_plain
     from tm.qa.score import format_text, score as run_score
 
-    entries = _qa_glossary(obj) if (source or not refs) else None
-    result = run_score(read_text(hyp), [read_text(r) for r in refs],
-                       read_text(source) if source else None, hyp_name=hyp, ref_names=refs, source_name=source,
+    bilingual = read_bilingual(hyp)
+    if bilingual is not None:
+        from tm.qa.bilingual import score_texts
+
+        hyp_text, source_text, file_src_lang = score_texts(bilingual)
+        src_lang = src_lang or file_src_lang
+        if source:
+            source_text = read_plain(source)
+    else:
+        hyp_text = read_plain(hyp)
+        source_text = read_plain(source) if source else None
+    entries = _qa_glossary(obj) if (source_text is not None or not refs) else None
+    result = run_score(hyp_text, [read_plain(r) for r in refs], source_text, hyp_name=hyp, ref_names=refs, source_name=source or "source",
                        entries=entries, src_lang=src_lang, segments=segments)
     if fmt == "json":
         echo_json(result)
@@ -637,19 +681,32 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
     edited spans change; every edit is logged with its rule and confidence.
     Uses the store's glossary, or the bundled one when there is no store.
 
+    XLIFF (.xlf, .xliff, .sdlxliff, .mqxliff): the targets are corrected
+    against their sources; -o writes a copy where only the edited targets
+    change (marked needs-review, the edit log in a note); without -o that copy
+    goes to standard output. Word .docx: -o writes each edit as a tracked
+    change by "songngu" with the rule in a comment; the text output is the
+    corrected paragraphs, one a line (what accepting every change gives).
+
     \b
     Example:
       songngu correct mt.vi.txt -o fixed.vi.txt
       songngu correct mt.vi.txt --source article.en.txt --format diff --dry-run
+      songngu correct job.xlf -o job.fixed.xlf
+      songngu correct report.vi.docx --source report.en.docx -o report.fixed.docx
     """
-    from corpus.reader import read_text, read_text_file
+    from corpus.formats import kind_of, read_plain
+    from corpus.reader import read_text_file
     from tm.qa.correct import Corrector
 
+    kind = kind_of(draft)
+    options = dict(min_confidence=min_confidence, tone_style=tone_style, fix_numbers=fix_numbers)
+    if kind != "text":
+        _correct_file(Corrector(_qa_glossary(obj)), draft, kind, source, output, fmt, dry_run, options)
+        return
     doc = read_text_file(draft)
-    source_text = read_text(source) if source else None
-    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, min_confidence=min_confidence,
-                                                  tone_style=tone_style, fix_numbers=fix_numbers,
-                                                  names=(draft, source))
+    source_text = read_plain(source) if source else None
+    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, names=(draft, source), **options)
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))
@@ -677,9 +734,49 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
         click.echo(summary, err=True)
 
 
+def _correct_file(corrector, draft, kind, source, output, fmt, dry_run, options):
+    """correct on an XLIFF or a Word file (see correct's help)."""
+    from corpus.formats import read_plain
+    from corpus.formats.segments import visible
+    from tm.qa.bilingual import correct_file
+
+    written = output if output and not dry_run else None
+    source_text = read_plain(source) if source and kind != "xliff" else None
+    doc, text, fix = correct_file(corrector, draft, source_text, written, **options)
+    if doc is not None and source:
+        click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
+    ref = (lambda i: f"unit {doc.segments[i].ref}") if doc is not None else (lambda i: f"paragraph {i + 1}")
+    summary = f"{len(fix.edits)} edits, {len(fix.suggestions)} suggestions"
+    if fmt == "json":
+        data = fix.to_dict(doc) if doc is not None else {
+            "file": draft, "text": text, "edits": [{"paragraph": i + 1, **e.to_dict()} for i, e in fix.edits],
+            "suggestions": [{"paragraph": i + 1, **e.to_dict()} for i, e in fix.suggestions],
+            "tone_style": fix.style}
+        echo_json(data)
+        return
+    lines = [f"{ref(i)}: {e.before!r} -> {e.after!r}  [{e.rule} {e.confidence:.2f}] {e.message}"
+             for i, e in fix.edits]
+    lines += [f"suggestion: {ref(i)}: {e.before!r} -> {e.after!r}  [{e.rule} {e.confidence:.2f}] {e.message}"
+              for i, e in fix.suggestions]
+    if fmt == "diff" or dry_run or written:
+        for line in lines:
+            click.echo(visible(line))
+        click.echo(summary + (f"; written to {written}" if written else ""))
+        return
+    sys.stdout.flush()
+    if kind == "xliff":
+        sys.stdout.buffer.write(doc.xml.encode(text))
+    else:
+        sys.stdout.buffer.write((visible(text) + "\n").encode("utf-8"))
+    sys.stdout.buffer.flush()
+    for line in lines:
+        click.echo(visible(line), err=True)
+    click.echo(summary, err=True)
+
+
 @main.group("import")
 def import_():
-    """Import a glossary or a TMX file into the store.
+    """Import a glossary, a TMX or an XLIFF file into the store.
 
     \b
     Example:
@@ -705,16 +802,23 @@ def export():
               help="Format of FILE (auto: by its name and content; tbx reads TBX v3 and MARTIF).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT files: which language the source column holds.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first item that cannot be imported, instead of skipping and reporting it.")
 @FORMAT_TEXT_JSON
 @pass_ctx
-def import_glossary(obj, file, file_format, direction, fmt):
+def import_glossary(obj, file, file_format, direction, strict, fmt):
     """Merge a glossary file into the store.
 
     Entries with an id (TSV, TBX, CSV with an id column) replace the stored
     entry of that id; entries without one (OmegaT) join the entry that has their
     terms or are added. An entry whose term belongs to another entry is a
-    conflict: reported and left out. A bad row stops the import with its line
-    number and the store is left as it was.
+    conflict: reported and left out. The same source term with another
+    translation (OmegaT) is kept as its own entry. TBX definitions, contexts,
+    subject fields, part of speech, notes, admin data and other languages are
+    kept; what cannot be (a concept without a Vietnamese term, an empty term, a
+    term not in Latin letters, as in a Japanese glossary) is skipped and
+    reported, or stops the import with --strict. A bad row stops the import with
+    its line number and the store is left as it was.
 
     \b
     Example:
@@ -723,14 +827,17 @@ def import_glossary(obj, file, file_format, direction, fmt):
     """
     from glossary.merge import import_glossary as run_import
 
-    result = run_import(obj.store(create=True), file, file_format, direction=direction)
+    result = run_import(obj.store(create=True), file, file_format, direction=direction, strict=strict)
     if fmt == "json":
         echo_json(result.to_dict())
         return
     click.echo(f"{file}: {len(result.added)} added, {len(result.updated)} updated, "
-               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting")
+               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting, "
+               f"{len(result.skipped)} skipped")
     for conflict in result.conflicts:
         click.echo(f"  conflict: {conflict}")
+    for line, why in result.skipped:
+        click.echo(f"  skipped: {f'line {line}: ' if line else ''}{why}")
 
 
 # --- export glossary ---
@@ -742,25 +849,32 @@ def import_glossary(obj, file, file_format, direction, fmt):
               help="File to write ('-' for standard output).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT: which language goes in the source column.")
+@click.option("--bundled", is_flag=True, help="Write the glossary bundled with songngu, not the store's.")
 @pass_ctx
-def export_glossary(obj, file_format, output, direction):
+def export_glossary(obj, file_format, output, direction, bundled):
     """Write the store's glossary as TSV, OmegaT, CSV or TBX.
 
     OmegaT: a UTF-8 .txt with source, target and comment columns, deprecated
     terms left out. TBX keeps everything, with preferred, admitted and
-    deprecated status. Without a store, writes the bundled glossary.
+    deprecated status. A store without glossary entries is an error (exit 2);
+    --bundled writes the glossary shipped with songngu.
 
     \b
     Example:
       songngu export glossary --format omegat -o glossary.txt
       songngu export glossary --format tbx -o glossary.tbx
+      songngu export glossary --bundled -o bundled.tsv
     """
-    from pathlib import Path
-
     from glossary.formats import write_glossary
     from glossary.tsv import load_bundled
 
-    entries = (obj.store().glossary_entries() if Path(obj.db).exists() else []) or load_bundled()
+    if bundled:
+        entries = load_bundled()
+    else:
+        entries = obj.store().glossary_entries()
+        if not entries:
+            fail(f"{obj.db}: the store has no glossary entries to export (run `songngu build` or "
+                 "`songngu import glossary FILE`; --bundled writes the bundled glossary)")
     text = write_glossary(entries, file_format, direction=direction)
     if output == "-":
         click.echo(text, nl=False)
@@ -776,11 +890,14 @@ def export_glossary(obj, file_format, output, direction):
 @FORMAT_TEXT_JSON
 @pass_ctx
 def import_tmx(obj, files, fmt):
-    """Import TMX files (1.1 to 1.4, UTF-8 or UTF-16) into the translation memory.
+    """Import TMX files (1.1 to 1.4, in the encoding their XML declaration names) into the memory.
 
-    Takes the Vietnamese and English sides of each unit (any region, any
-    case: vi-VN, EN-GB), keeps inline markup for export, merges duplicates.
-    All files go in one transaction: a malformed file imports nothing.
+    Keeps each unit as written (every language, attribute, prop, note, inline
+    tag and the text as written) for export; matching uses its Vietnamese and
+    English sides (vi, vi-VN, vi_VN, VI, vie; en-GB, eng...). Only exact
+    duplicates are merged; units without both sides are skipped and counted by
+    reason. All files go in one transaction: a malformed file, or one that
+    yields no unit, imports nothing (exit 2).
 
     \b
     Example:
@@ -794,25 +911,63 @@ def import_tmx(obj, files, fmt):
         echo_json(report)
         return
     for f in report["files"]:
-        click.echo(f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} merged with "
-                   f"existing, {f['skipped']} skipped (no vi or en side)")
+        variants = f", {f['variants']} variants (same text as a stored unit) kept" if f["variants"] else ""
+        line = (f"{f['file']}: {f['tu']} units read, {f['added']} added{variants}, {f['merged']} exact "
+                f"duplicates merged, {f['skipped']} skipped")
+        reasons = ", ".join(f"{n} {why}" for why, n in f["skipped_by_reason"].items())
+        click.echo(line + (f" ({reasons})" if reasons else ""))
+
+
+# --- import xliff ---
+@import_.command("xliff")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@FORMAT_TEXT_JSON
+@pass_ctx
+def import_xliff(obj, files, fmt):
+    """Import the confirmed translations of XLIFF files into the translation memory.
+
+    Reads XLIFF 1.2 (and 1.0/1.1, SDLXLIFF, MQXLIFF) and 2.0/2.1: each
+    translated, confirmed segment becomes a parallel unit with its unit id,
+    file and date; inline codes are kept as TMX markup for export. Segments
+    without a target, not translated or not confirmed are counted and left
+    out. All files go in one transaction: a bad file imports nothing.
+
+    \b
+    Example:
+      songngu import xliff job.vi.xlf
+      songngu import xliff *.sdlxliff --format json
+    """
+    from tm.xliff import import_xliff as run_import
+
+    report = run_import(obj.store(create=True), files)
+    if fmt == "json":
+        echo_json(report)
+        return
+    for f in report["files"]:
+        click.echo(f"{f['file']}: {f['segments']} segments, {f['confirmed']} confirmed: {f['added']} added, "
+                   f"{f['merged']} merged with existing; {f['skipped']} left out (no target, not translated "
+                   f"or not confirmed)")
 
 
 # --- export tmx ---
 @export.command("tmx")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="TMX file to write (- for standard output).")
-@click.option("--srclang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
-              help="Source language in the header (and first in each unit).")
+@click.option("--srclang", type=click.Choice(["en", "vi"]), default=None,
+              help="Source language in the header, first in each unit (default: imported units as written, "
+                   "others English first).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["parallel", "comparable", "imported"]),
               help="Only units of this kind (repeatable; default all).")
 @pass_ctx
 def export_tmx(obj, output, srclang, kinds):
     """Write the translation memory as TMX 1.4b for OmegaT, Trados, memoQ.
 
-    Every unit has a tuid, creation and change dates, and its kind, alignment
-    score and provenance as x- props; comparable units are marked, so a CAT
-    tool can penalise them or you can leave them out (--kind parallel).
+    Imported units are written back as they were read: every language,
+    attribute, prop, note and inline tag, the text as written (and the file's
+    header when they all come from one file). Other units have a tuid,
+    creation and change dates, and their kind, alignment score and provenance
+    as x- props; comparable units are marked, so a CAT tool can penalise them
+    or you can leave them out (--kind parallel).
 
     \b
     Example:
@@ -824,13 +979,13 @@ def export_tmx(obj, output, srclang, kinds):
     if output != "-":
         count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
                            progress=progress("exporting"))
-        click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang})")
+        click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
         return
     with _temporary(".tmx") as tmp:
         count = run_export(obj.store(), tmp, srclang=srclang, kinds=list(kinds) or None,
                            progress=progress("exporting"))
         _copy_to_stdout(tmp)
-    click.echo(f"standard output: {count} units (TMX 1.4b, srclang {srclang})", err=True)
+    click.echo(f"standard output: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})", err=True)
 
 
 # --- terms ---

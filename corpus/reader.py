@@ -24,8 +24,8 @@ from dataclasses import dataclass
 
 from corpus.errors import InputError
 
-__all__ = ["read_text", "read_lines", "read_text_file", "TextFile", "decode", "split_lines", "line_starts",
-           "line_of"]
+__all__ = ["read_text", "read_bytes", "read_lines", "read_text_file", "TextFile", "decode", "split_lines",
+           "line_starts", "line_of"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -83,7 +83,9 @@ def _decode(data: bytes, path) -> tuple[str, str, bytes]:
     return text, encoding, data[:skip]
 
 
-def _read_bytes(path, stdin: bool = False) -> bytes:
+def read_bytes(path, stdin: bool = False) -> bytes:
+    """The bytes of a file (of standard input for ``-`` with *stdin*); InputError when it is
+    missing, a directory or unreadable."""
     if stdin and str(path) == "-":
         return sys.stdin.buffer.read()
     try:
@@ -109,7 +111,7 @@ def read_text(path) -> str:
     Returns the text with LF line ends. Raises InputError when the file is
     missing, a directory, unreadable or not text.
     """
-    return decode(_read_bytes(path), os.fspath(path))
+    return decode(read_bytes(path), os.fspath(path))
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def read_text_file(path) -> TextFile:
     Parameters:
         path: a file path, or ``-`` for standard input.
     """
-    raw, encoding, bom = _decode(_read_bytes(path, stdin=True), os.fspath(path))
+    raw, encoding, bom = _decode(read_bytes(path, stdin=True), os.fspath(path))
     return TextFile(_NEWLINE.sub("\n", raw), encoding, bom, tuple(_LINE_END.findall(raw)))
 
 
