@@ -51,6 +51,20 @@ def test_correct_with_an_unrelated_source(cli, seed_paths, unrelated, tmp_path):
     assert str(unrelated[22]) in _one_error_line(res)
 
 
+def test_check_with_an_unrelated_source_of_as_many_lines(cli, tmp_path, iwslt):
+    """Line-for-line pairing needs the files to correspond too: 30 lines of one talk against 30
+    lines of another is refused; the talk's own English passes to the checks."""
+    draft, other, own = tmp_path / "d.vi", tmp_path / "other.en", tmp_path / "own.en"
+    pairs = iwslt("tst2013")
+    draft.write_text("\n".join(v for v, _ in pairs[:30]) + "\n", encoding="utf-8")
+    other.write_text("\n".join(e for _, e in pairs[600:630]) + "\n", encoding="utf-8")
+    own.write_text("\n".join(e for _, e in pairs[:30]) + "\n", encoding="utf-8")
+    res = cli("check", draft, "--source", other)
+    assert res.exit_code == 2 and "do not follow each other" in _one_error_line(res)
+    res = cli("check", draft, "--source", own, "--format", "json")
+    assert res.exit_code in (0, 1) and json.loads(res.stdout)["summary"]["pairing"] == "lines"
+
+
 def test_check_with_its_real_source_still_pairs(cli, tmp_path, iwslt):
     pairs = iwslt("tst2013")[:40]
     draft, source = tmp_path / "d.vi", tmp_path / "s.en"
