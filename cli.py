@@ -114,6 +114,20 @@ def progress(label: str):
     return update
 
 
+class BoundedFloat(click.FloatRange):
+    """A float within bounds; ``nan`` (which compares false with every bound) is refused."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}", param, ctx)
+        return number
+
+
 FORMAT_TEXT_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                                 show_default=True, help="Output format.")
 
@@ -229,7 +243,7 @@ def _align_helpers(obj):
               help="Decode HTML entities (&quot; -> \") as found in Moses-tokenized corpora.")
 @click.option("--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
               show_default=True, help="A text and its translation, articles on the same events, or guess.")
-@click.option("--min-score", type=float, default=None,
+@click.option("--min-score", type=BoundedFloat(0, 1), default=None,
               help="Drop pairs scoring below this (0-1); comparable default 0.6.")
 @click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json", "tmx"]), default="text",
               show_default=True, help="Output format.")
@@ -253,10 +267,10 @@ def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store
     en_nums, en_texts = _align_side(en_file, lines, unescape)
     matcher, lexicon = _align_helpers(obj)
     result = align_texts(vi_texts, en_texts, mode=mode, matcher=matcher, lexicon=lexicon, min_score=min_score)
-    if not result.pairs and result.warnings:
+    if not result.pairs and result.warnings and result.mode != "comparable":
         fail(f"{vi_file} / {en_file}: " + "; ".join(result.warnings))
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"warning: {vi_file} / {en_file}: {w}", err=True)
     rows = [{"vi": [vi_nums[i] for i in b.vi], "en": [en_nums[j] for j in b.en],
              "vi_text": " ".join(vi_texts[i] for i in b.vi), "en_text": " ".join(en_texts[j] for j in b.en),
              "score": b.score} for b in result.pairs]
@@ -277,7 +291,8 @@ def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store
     else:
         unit = "line" if lines else "sentence"
         paired = sum(1 for r in rows if r["vi"] and r["en"])
-        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired")
+        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired"
+                   + (": no sentence pair states the same facts" if not rows and result.mode == "comparable" else ""))
         for r in rows:
             vi_n = ",".join(map(str, r["vi"])) or "-"
             en_n = ",".join(map(str, r["en"])) or "-"
@@ -299,20 +314,39 @@ def _align_units(result, rows, vi_file, en_file, lines):
 
 
 def _echo_tmx(units):
-    import tempfile
-
     from tm.tmx import TMXWriter
 
-    fd, tmp = tempfile.mkstemp(suffix=".tmx")
-    os.close(fd)
-    try:
+    with _temporary(".tmx") as tmp:
         with TMXWriter(tmp, srclang="vi") as out:
             for u in units:
                 out.write(u)
-        with open(tmp, encoding="utf-8") as fh:
-            click.echo(fh.read(), nl=False)
-    finally:
-        os.unlink(tmp)
+        _copy_to_stdout(tmp)
+
+
+class _temporary:
+    """A temporary file path (``with _temporary(".tmx") as path``), removed afterwards."""
+
+    def __init__(self, suffix: str):
+        import tempfile
+
+        fd, self.path = tempfile.mkstemp(suffix=suffix)
+        os.close(fd)
+
+    def __enter__(self) -> str:
+        return self.path
+
+    def __exit__(self, *exc):
+        os.unlink(self.path)
+
+
+def _copy_to_stdout(path) -> None:
+    """The bytes of *path* on standard output, as written."""
+    import shutil
+
+    sys.stdout.flush()
+    with open(path, "rb") as fh:
+        shutil.copyfileobj(fh, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 # --- lookup ---
@@ -387,7 +421,7 @@ def _echo_match(result, query, fmt):
 @click.option("--lang", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
               help="Language of the query.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="At most K matches.")
-@click.option("--min", "min_score", type=click.FloatRange(0, 100, min_open=True), default=50.0,
+@click.option("--min", "min_score", type=BoundedFloat(0, 100, min_open=True), default=50.0,
               show_default=True, help="Lowest score shown, in percent.")
 @click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
               help="A file of queries, one per line ('-' for standard input).")
@@ -609,7 +643,7 @@ def score(obj, hyp, refs, source, src_lang, segments, fmt):
         hyp_text = read_plain(hyp)
         source_text = read_plain(source) if source else None
     entries = _qa_glossary(obj) if (source_text is not None or not refs) else None
-    result = run_score(hyp_text, [read_plain(r) for r in refs], source_text, hyp_name=hyp, ref_names=refs,
+    result = run_score(hyp_text, [read_plain(r) for r in refs], source_text, hyp_name=hyp, ref_names=refs, source_name=source or "source",
                        entries=entries, src_lang=src_lang, segments=segments)
     if fmt == "json":
         echo_json(result)
@@ -628,7 +662,7 @@ def _edit_line(e) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the corrected text here.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "diff"]), default="text",
               show_default=True, help="text: the corrected text; json: text and edit log; diff: word diff.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.7, show_default=True,
+@click.option("--min-confidence", type=BoundedFloat(0, 1), default=0.7, show_default=True,
               help="Edits scored lower are only suggested.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--fix-numbers", is_flag=True, help="Also fix numbers that disagree with the source.")
@@ -662,16 +696,17 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
       songngu correct report.vi.docx --source report.en.docx -o report.fixed.docx
     """
     from corpus.formats import kind_of, read_plain
-    from tm.qa.correct import Corrector, read_draft
+    from corpus.reader import read_text_file
+    from tm.qa.correct import Corrector
 
     kind = kind_of(draft)
     options = dict(min_confidence=min_confidence, tone_style=tone_style, fix_numbers=fix_numbers)
     if kind != "text":
         _correct_file(Corrector(_qa_glossary(obj)), draft, kind, source, output, fmt, dry_run, options)
         return
-    doc = read_draft(draft)
+    doc = read_text_file(draft)
     source_text = read_plain(source) if source else None
-    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, **options)
+    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, names=(draft, source), **options)
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))
@@ -692,7 +727,7 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
         click.echo(summary + (f"; written to {output}" if output and not dry_run else ""))
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(result.text.encode("utf-8"))
+        sys.stdout.buffer.write(doc.restore(result.text).encode("utf-8"))
         sys.stdout.buffer.flush()
         for e in result.suggestions:
             click.echo("suggestion: " + _edit_line(e), err=True)
@@ -916,7 +951,8 @@ def import_xliff(obj, files, fmt):
 
 # --- export tmx ---
 @export.command("tmx")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TMX file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="TMX file to write (- for standard output).")
 @click.option("--srclang", type=click.Choice(["en", "vi"]), default=None,
               help="Source language in the header, first in each unit (default: imported units as written, "
                    "others English first).")
@@ -940,9 +976,16 @@ def export_tmx(obj, output, srclang, kinds):
     """
     from tm.tmx import export_tmx as run_export
 
-    count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
-                       progress=progress("exporting"))
-    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
+    if output != "-":
+        count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
+                           progress=progress("exporting"))
+        click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
+        return
+    with _temporary(".tmx") as tmp:
+        count = run_export(obj.store(), tmp, srclang=srclang, kinds=list(kinds) or None,
+                           progress=progress("exporting"))
+        _copy_to_stdout(tmp)
+    click.echo(f"standard output: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})", err=True)
 
 
 # --- terms ---

@@ -427,13 +427,6 @@ class SQLiteStore(Store):
             "ORDER BY h.id", kinds))
 
     # -- meta and stats -----------------------------------------------------
-    def get_meta(self, key: str, default=None):
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return default if row is None else row[0]
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
     def stats(self) -> dict:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         by_kind = {k: 0 for k in KINDS}

@@ -18,14 +18,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.errors import InputError, SongnguError
+from corpus.errors import InputError
+from corpus.segment import TOKEN, WORD
+from corpus.spans import Spans, overlaps as _overlaps
 from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
 from glossary.matcher import paused_gc
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
-from tm.qa.pairing import Pairing, Segment, pair
+from tm.qa.pairing import Pairing, Segment, pair, resolve_languages
 
-__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker", "check_texts",
+__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker",
            "resolve_languages"]
 
 SEVERITIES = ("error", "warning", "info")
@@ -45,7 +47,7 @@ CHECKS = {
     "mixed-tone-style": "old (hòa) and new (hoà) tone-mark placement mixed in one document",
 }
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_WORD = WORD
 # A segment needs this many words before its language is judged on its own.
 _LANGID_MIN_WORDS = 5
 # Identical source and draft of fewer words may be a name or a code ("Kim Yong-nam.", "OK").
@@ -54,13 +56,10 @@ _IDENTICAL_MIN_WORDS = 3
 # "aid" may be "hỗ trợ"): their absence is a warning, a missing name an error.
 _CONTEXTUAL_TYPES = {"office", "phrase"}
 _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
-_SYLLABLE = re.compile(r"\w+")
+_SYLLABLE = TOKEN
 _DIGIT = re.compile(r"\d")
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3
-# English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
-_WEEKDAYS = {"monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7}
-_WEEKDAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_WEEKDAYS) + r")s?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -161,32 +160,6 @@ class Report:
         return "\n".join(lines)
 
 
-def _other(lang: str) -> str:
-    return "en" if lang == "vi" else "vi"
-
-
-def resolve_languages(draft: str, source: str | None, src_lang: str | None) -> tuple[str, str]:
-    """``(draft language, source language)``: given, or detected from the texts.
-
-    Without a source the "source language" is the other one, whose term forms
-    should not stand in the draft.
-    """
-    from corpus.langid import detect
-
-    if src_lang:
-        if src_lang not in ("vi", "en"):
-            raise SongnguError(f"unknown source language “{src_lang}”: use vi or en")
-        return _other(src_lang), src_lang
-    if source is not None:
-        lang = detect(source)
-        if lang:
-            return _other(lang), lang
-    lang = detect(draft)
-    if lang:
-        return lang, _other(lang)
-    raise SongnguError("cannot tell the language of the texts: give --src-lang vi or --src-lang en")
-
-
 def _terms(matches) -> list:
     """Glossary *matches* without acronyms matched in lower case (``us`` is not ``US``)."""
     return [m for m in matches if not (len(m.form) <= 6 and m.form.isupper() and not m.text.isupper())]
@@ -219,13 +192,9 @@ def _target_keys(entry, lang: str) -> set[str]:
     return {match_key(form) for form, _ in entry.forms(lang)}
 
 
-def _overlaps(a_start, a_end, spans) -> bool:
-    return any(a_start < e and s < a_end for s, e in spans)
-
-
 def _outside(matches, quantities) -> list:
     """*matches* not inside an amount of money: the ``US`` of ``US$10.7 million`` is no term."""
-    money = [(q.start, q.end) for q in quantities if q.kind == "currency"]
+    money = Spans((q.start, q.end) for q in quantities if q.kind == "currency")
     return [m for m in matches if not _overlaps(m.start, m.end, money)] if money else matches
 
 
@@ -291,7 +260,7 @@ class Checker:
         with paused_gc():  # a collection would walk the glossary's indexes: seconds for a large one
             draft_lang, source_lang = resolve_languages(draft, source, src_lang)
             pairing = pair(draft, source, draft_lang=draft_lang, source_lang=source_lang,
-                           matcher=self.matcher)
+                           matcher=self.matcher, names=(draft_name, source_name))
             return self.check_pairing(pairing, draft_lang, source_lang)
 
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
@@ -337,7 +306,7 @@ class Checker:
         dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
         draft_matches = _outside(terms(text, dl), dft_q) if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
-        taken = [(m.start, m.end) for m in draft_matches]
+        taken = Spans((m.start, m.end) for m in draft_matches)
         stats.terms_seen = len(draft_matches)
         rendered = Counter(m.entry.id for m in good)
 
@@ -374,7 +343,8 @@ class Checker:
                 out += self._garbled(seg, garbled, taken, rendered, stats, dl)
             out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
             renderings = _renderings(seg, src_matches, good)
-            out += _quantities(seg, sl, dl, stats, src_q, dft_q)
+            out += _quantities(seg, sl, dl, stats, src_q, dft_q, [(m.start, m.end) for m in src_matches],
+                               [(m.start, m.end) for m in draft_matches])
             out += _untranslated_segment(seg, sl, keys)
         elif text:
             out += self._garbled(seg, find_garbled(text, self.matcher, dl, matches=draft_matches),
@@ -428,7 +398,7 @@ class Checker:
         (*quantities*: the draft's, whose amounts of money hold no term; *terms*: a :class:`_Found`)."""
         if not text:
             return []
-        spans = [(m.start, m.end) for m in good]
+        spans = Spans((m.start, m.end) for m in good)
         out = []
         for m in _outside(terms(text, sl), quantities):
             if _overlaps(m.start, m.end, spans) or match_key(m.text) in _target_keys(m.entry, dl):
@@ -500,7 +470,7 @@ def _garble_detail(g) -> str:
 
 def _demonyms(entry, text: str, good) -> int:
     """English adjectives of a place in *text*: ``North Korean``, ``Chinese``, ``Vietnamese``."""
-    spans = [(g.start, g.end) for g in good]
+    spans = Spans((g.start, g.end) for g in good)
     found = set()
     for form, _ in entry.forms("en"):
         if len(form) < 4 or form.isupper():
@@ -629,77 +599,28 @@ def _foreign_segment(seg, sl, dl) -> list[Finding]:
     return []
 
 
-def _amounts(q) -> set:
-    values = (q.value, *q.alternatives)
-    if q.kind == "currency":
-        return {v[1] for v in values}
-    return set(values) if q.kind == "number" else set()
-
-
-def _unit_dropped(a, b) -> bool:
-    """An amount with a currency on one side, the same number without it on the other."""
-    return {a.kind, b.kind} == {"currency", "number"} and not _amounts(a).isdisjoint(_amounts(b))
-
-
-def _lone_one(q) -> bool:
-    """``1``, ``first``: English writes one as ``a``/``an``/``one``, first as ``đầu tiên``,
-    ``trước tiên``, ``lần đầu``, which are not all extracted: such a 1 alone proves nothing."""
-    return q.kind == "number" and q.value == 1
-
-
-def _decade(a, b) -> bool:
-    """``1990s`` = ``những năm 90`` / ``thập niên 90``: a decade written by its last two digits."""
-    for d, n in ((a, b), (b, a)):
-        if d.kind == "date" and n.kind == "number" and not n.ordinal and d.text.rstrip().endswith("s"):
-            year = getattr(d.value, "year", None)
-            if year and year % 10 == 0 and n.value == year % 100:
-                return True
-    return False
-
-
-def _weekday(q, lang: str, other_text: str, other_lang: str) -> bool:
-    """``thứ 6`` (a Vietnamese ordinal) naming a weekday the other text names (``Friday``)."""
-    if lang != "vi" or other_lang != "en" or q.kind != "number" or not q.ordinal:
-        return False
-    if not match_key(q.text).startswith("thứ"):
-        return False
-    return any(_WEEKDAYS[w.group(1).lower()] == q.value for w in _WEEKDAY_WORD.finditer(other_text))
-
-
-def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
-    """Numbers, dates and amounts compared by value (``10,7`` = ``10.7``).
+def _quantities(seg, sl, dl, stats, src, dft, src_terms=(), dft_terms=()) -> list[Finding]:
+    """Numbers, dates and amounts compared by value (:func:`corpus.quantities.compare`).
 
     A mismatch is an error when written in digits, a warning when a number word
     is involved (translators render ``two of them`` as ``cả hai`` and the like)
     or when only the currency is missing on one side. *src*, *dft*: the
-    quantities (:func:`corpus.quantities.extract`) of the source and draft segments.
+    quantities (:func:`corpus.quantities.extract`) of the source and draft segments;
+    *src_terms*, *dft_terms*: spans of glossary terms, whose numbers are the terms'.
     """
-    stats.quantities_expected = len(src)
-    left_src, left_dft, out = list(src), [], []
-    for q in dft:
-        hit = next((s for s in left_src if s.same(q)), None) or next(
-            (s for s in left_src if _decade(s, q)), None)
-        if hit is None:
-            left_dft.append(q)
-        else:
-            left_src.remove(hit)
-    for q in list(left_dft):
-        hit = next((s for s in left_src if _unit_dropped(s, q)), None)
-        if hit is not None:
-            left_src.remove(hit)
-            left_dft.remove(q)
-            out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
-                               f"the amount matches “{hit.text}” of the source but one side names no currency",
-                               (hit.start, hit.end)))
-    left_dft = [q for q in left_dft if not _weekday(q, dl, seg.source, sl)]
-    left_src = [s for s in left_src if not _weekday(s, sl, seg.draft, dl)]
-    stats.quantities_matched = len(src) - len(left_src)
-    for q in left_dft:
-        if _lone_one(q):
-            continue
-        partner = next((s for s in left_src if s.kind == q.kind), None)
+    from corpus.quantities import compare
+
+    cmp = compare(src, dft, source_text=seg.source, draft_text=seg.draft, source_lang=sl, draft_lang=dl,
+                  source_terms=src_terms, draft_terms=dft_terms)
+    stats.quantities_expected, stats.quantities_matched = cmp.expected, cmp.found
+    out = []
+    for hit, q in cmp.unit_dropped:
+        out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
+                           f"the amount matches “{hit.text}” of the source but one side names no currency",
+                           (hit.start, hit.end)))
+    for mis in cmp.mismatched:
+        q, partner = mis.quantity, mis.partner
         if partner is not None:
-            left_src.remove(partner)
             msg = f"“{q.text}” in the draft, “{partner.text}” in the source"
         else:
             msg = f"“{q.text}” is not in the source"
@@ -707,9 +628,8 @@ def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
         out.append(Finding(_QUANTITY_CHECK.get(q.kind, "number-mismatch"), "warning" if spelled else "error",
                            seg.number, q.start, q.end, q.text, partner.text if partner else None, msg,
                            (partner.start, partner.end) if partner else None))
-    for s in left_src:
-        if _lone_one(s):
-            continue
+    for mis in cmp.missing:
+        s = mis.quantity
         out.append(Finding(_QUANTITY_CHECK.get(s.kind, "number-mismatch"), "warning" if s.spelled else "error",
                            seg.number, 0, len(seg.draft), seg.draft, s.text,
                            f"“{s.text}” of the source is missing from the draft", (s.start, s.end)))
@@ -742,9 +662,3 @@ def _mixed_tone_style(segments) -> list[Finding]:
                                f"{label[style]} tone mark in a document written in the {label[major]} "
                                f"({counts[major]} words against {counts[style]})"))
     return out
-
-
-def check_texts(draft: str, source: str | None = None, *, entries=None, matcher=None,
-                src_lang: str | None = None) -> Report:
-    """Shortcut: ``Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)``."""
-    return Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)
