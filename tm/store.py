@@ -63,7 +63,16 @@ class Unit:
 
 
 class Store(abc.ABC):
-    """What songngu needs from a store; see :class:`SQLiteStore`."""
+    """What songngu needs from a store; see :class:`SQLiteStore`.
+
+    Callers use these methods only (no connection, no SQL): a second backend
+    implements the same. Writes run inside :meth:`transaction`; every index a
+    search reads (the memory's word index, the glossary's lookup keys) is kept
+    up to date by the writes, in the same transaction, so reads never write.
+    """
+
+    path: str
+    read_only: bool = False
 
     @abc.abstractmethod
     def transaction(self): ...
@@ -75,19 +84,52 @@ class Store(abc.ABC):
     def add_sentences(self, doc_id: int, sentences) -> int: ...
 
     @abc.abstractmethod
+    def documents(self) -> list[dict]: ...
+
+    @abc.abstractmethod
     def add_units(self, units: Iterable[Unit]) -> tuple[int, int]: ...
 
     @abc.abstractmethod
     def iter_units(self, kind=None) -> Iterator[Unit]: ...
 
     @abc.abstractmethod
+    def get_units(self, ids) -> list[Unit]: ...
+
+    @abc.abstractmethod
+    def count_units(self, kind=None) -> int: ...
+
+    @abc.abstractmethod
+    def max_unit_id(self) -> int: ...
+
+    @abc.abstractmethod
     def units_containing(self, text: str, lang: str, limit: int = 3) -> list[Unit]: ...
+
+    @abc.abstractmethod
+    def word_index(self):
+        """The memory's word index (:class:`tm.index.WordIndex`), current with the units."""
 
     @abc.abstractmethod
     def upsert_glossary(self, entries, origin: str) -> dict: ...
 
     @abc.abstractmethod
-    def glossary_entries(self) -> list: ...
+    def glossary_entries(self, ids=None) -> list: ...
+
+    @abc.abstractmethod
+    def glossary_origins(self) -> dict[str, str]: ...
+
+    @abc.abstractmethod
+    def glossary_count(self) -> int: ...
+
+    @abc.abstractmethod
+    def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
+        """Stored glossary forms ``(entry id, lang, pos, form, status, folded)`` whose exact,
+        normalised or folded key is one of those given, or whose folded length is in the range
+        *flen* ``(lo, hi)`` (see :mod:`glossary.lookup`)."""
+
+    @abc.abstractmethod
+    def glossary_by_words(self, keys, folded: bool) -> list[str]:
+        """Ids of the entries with a form whose word key (:func:`glossary.lookup.word_key`) is one
+        of *keys* (folded keys when *folded*), in id order."""
 
     @abc.abstractmethod
     def stats(self) -> dict: ...
@@ -101,23 +143,58 @@ class SQLiteStore(Store):
 
     Parameters:
         path: the database file; created when missing.
+        read_only: open without writing anything (a file or folder not writable).
     """
 
-    def __init__(self, path):
+    created = False
+
+    def __init__(self, path, *, read_only: bool = False):
         self.path = str(path)
+        self.read_only = read_only
+        self._depth = 0
+        self._checked = False
+        self._writer = None  # the word index's writer during a transaction that adds units
+        self._index = None
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal" and self.path != ":memory:":
-                raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
+            if read_only:
+                self.conn = _connect_read_only(self.path)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode.lower() != "wal" and self.path != ":memory:":
+                    raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
-        self._depth = 0
 
     # -- schema -----------------------------------------------------------
     def _migrate(self):
+        version = self._version()
+        if version == schema.VERSION:
+            return
+        if self.read_only and version < schema.VERSION:
+            raise StoreError(f"{self.path}: the store (schema {version}) needs an upgrade to schema "
+                             f"{schema.VERSION}, and it is read-only here: run any command once with write access")
+        for number in range(version, schema.VERSION):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Read again under the write lock: another process may have migrated meanwhile.
+                current = self._version()
+                if current > number:
+                    self.conn.execute("COMMIT")
+                    continue
+                for statement in _statements(schema.MIGRATIONS[number]):
+                    self.conn.execute(statement)
+                for step in schema.BACKFILL.get(number + 1, ()):
+                    getattr(self, f"_backfill_{step}")()
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def _version(self) -> int:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > schema.VERSION:
             raise StoreError(
@@ -126,16 +203,19 @@ class SQLiteStore(Store):
             )
         if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path}: an SQLite file, but not a songngu store")
-        for number in range(version, schema.VERSION):
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(schema.MIGRATIONS[number]):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+        return version
+
+    def _backfill_word_index(self):
+        from tm.index import IndexWriter
+
+        IndexWriter.backfill(self.conn)
+
+    def _backfill_glossary_keys(self):
+        from glossary.lookup import form_rows
+        from glossary.model import Entry
+
+        for (data,) in self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall():
+            self._index_entry(Entry.from_dict(json.loads(data)), form_rows)
 
     # -- transactions -----------------------------------------------------
     @contextlib.contextmanager
@@ -151,20 +231,43 @@ class SQLiteStore(Store):
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is read-only here (file or folder not writable); "
+                             "nothing was changed")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if not self._checked:  # once per process: never write into a damaged file
+                problem = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if problem != "ok":
+                    self.conn.execute("ROLLBACK")
+                    raise StoreError(f"{self.path}: the store is damaged ({problem}); nothing was written. "
+                                     "Restore it from a backup")
+                self._checked = True
+        except sqlite3.DatabaseError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write to the store ({exc}); nothing was written") from None
         self._depth = 1
         try:
             yield self
+            if self._writer is not None:
+                self._writer.finish()
         except KeyboardInterrupt:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise Interrupted("interrupted: nothing was changed in the store") from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             self.conn.execute("COMMIT")
         finally:
             self._depth = 0
+            self._writer = None
+            self._index = None
+
+    def _rollback(self):
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def _require_tx(self):
         if not self._depth:
@@ -213,6 +316,10 @@ class SQLiteStore(Store):
         self._require_tx()
         added = merged = 0
         stamp = now()
+        if self._writer is None:
+            from tm.index import IndexWriter
+
+            self._writer = IndexWriter(self.conn)
         for unit in units:
             if unit.kind not in KINDS:
                 raise ValueError(f"unknown unit kind {unit.kind!r}")
@@ -222,13 +329,14 @@ class SQLiteStore(Store):
                 (vi_key, en_key),
             ).fetchone()
             if row is None:
-                self.conn.execute(
+                cur = self.conn.execute(
                     "INSERT INTO units (vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
                     "en_markup, props, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (unit.vi, unit.en, vi_key, en_key, unit.score, unit.kind,
                      _dumps(unit.provenance), unit.vi_markup, unit.en_markup, _dumps(unit.props),
                      unit.created or stamp, unit.changed or unit.created or stamp),
                 )
+                self._writer.add([(cur.lastrowid, vi_key, en_key)])  # indexed in this transaction
                 added += 1
                 continue
             uid, kind, score, prov, props = row
@@ -252,11 +360,11 @@ class SQLiteStore(Store):
         return Unit(vi=vi, en=en, kind=kind, score=score, provenance=json.loads(prov), id=uid,
                     created=created, changed=changed, vi_markup=vim, en_markup=enm, props=json.loads(props))
 
-    def iter_units(self, kind=None, *, after_id: int = 0) -> Iterator[Unit]:
+    def iter_units(self, kind=None) -> Iterator[Unit]:
         """Units in id order; *kind* is one kind or a collection of kinds."""
         kinds = [kind] if isinstance(kind, str) else list(kind or KINDS)
         marks = ",".join("?" * len(kinds))
-        last = after_id
+        last = 0
         while True:
             rows = self.conn.execute(
                 f"SELECT {self._UNIT_COLUMNS} FROM units WHERE id > ? AND kind IN ({marks}) "
@@ -283,7 +391,330 @@ class SQLiteStore(Store):
         """Up to *limit* units whose *lang* side contains *text* on word boundaries.
 
         Compared on match keys (case, NFC and tone placement insensitive);
-        parallel and imported units come before comparable ones.
+        parallel and imported units come before comparable ones, each in id order.
+        Candidates come from the word index (units holding the words in sequence).
+        """
+        from tm.index import WORD, phrase_ids
+
+        needle = match_key(text)
+        toks = WORD.findall(needle)
+        if not toks or lang not in ("vi", "en"):
+            return []
+        index = self.word_index()
+        known = index.lookup(lang, toks)
+        if len(known) < len(set(toks)):
+            return []
+        first, comparable = [], []  # candidates from the word index, checked on the keys
+        column = f"{lang}_key"
+        for chunk in phrase_ids(index, lang, [[known[t][0]] for t in toks]):
+            ids = chunk.tolist()
+            rows = self.conn.execute(
+                f"SELECT {self._UNIT_COLUMNS}, {column} FROM units WHERE id IN ({','.join('?' * len(ids))}) "
+                "ORDER BY id", ids).fetchall()
+            for row in rows:
+                if _word_hit(row[-1], needle):
+                    (comparable if row[3] == "comparable" else first).append(row[:-1])
+            if len(first) >= limit:
+                break
+        return [self._unit(row) for row in (first + comparable)[:limit]]
+
+    def count_units(self, kind=None) -> int: ...
+
+    @abc.abstractmethod
+    def max_unit_id(self) -> int: ...
+
+    @abc.abstractmethod
+    def units_containing(self, text: str, lang: str, limit: int = 3) -> list[Unit]: ...
+
+    @abc.abstractmethod
+    def word_index(self):
+        """The memory's word index (:class:`tm.index.WordIndex`), current with the units."""
+
+    @abc.abstractmethod
+    def upsert_glossary(self, entries, origin: str) -> dict: ...
+
+    @abc.abstractmethod
+    def glossary_entries(self, ids=None) -> list: ...
+
+    @abc.abstractmethod
+    def glossary_origins(self) -> dict[str, str]: ...
+
+    @abc.abstractmethod
+    def glossary_count(self) -> int: ...
+
+    @abc.abstractmethod
+    def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
+        """Stored glossary forms ``(entry id, lang, pos, form, status, folded)`` whose exact,
+        normalised or folded key is one of those given, or whose folded length is in the range
+        *flen* ``(lo, hi)`` (see :mod:`glossary.lookup`)."""
+
+    @abc.abstractmethod
+    def glossary_by_words(self, keys, folded: bool) -> list[str]:
+        """Ids of the entries with a form whose word key (:func:`glossary.lookup.word_key`) is one
+        of *keys* (folded keys when *folded*), in id order."""
+
+    @abc.abstractmethod
+    def stats(self) -> dict: ...
+
+    @abc.abstractmethod
+    def close(self) -> None: ...
+
+
+class SQLiteStore(Store):
+    """The store in one SQLite file.
+
+    Parameters:
+        path: the database file; created when missing.
+        read_only: open without writing anything (a file or folder not writable).
+    """
+
+    created = False
+
+    def __init__(self, path, *, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        self._depth = 0
+        self._checked = False
+        self._writer = None  # the word index's writer during a transaction that adds units
+        self._index = None
+        try:
+            if read_only:
+                self.conn = _connect_read_only(self.path)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode.lower() != "wal" and self.path != ":memory:":
+                    raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
+
+    # -- schema -----------------------------------------------------------
+    def _migrate(self):
+        version = self._version()
+        if version == schema.VERSION:
+            return
+        if self.read_only and version < schema.VERSION:
+            raise StoreError(f"{self.path}: the store (schema {version}) needs an upgrade to schema "
+                             f"{schema.VERSION}, and it is read-only here: run any command once with write access")
+        for number in range(version, schema.VERSION):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Read again under the write lock: another process may have migrated meanwhile.
+                current = self._version()
+                if current > number:
+                    self.conn.execute("COMMIT")
+                    continue
+                for statement in _statements(schema.MIGRATIONS[number]):
+                    self.conn.execute(statement)
+                for step in schema.BACKFILL.get(number + 1, ()):
+                    getattr(self, f"_backfill_{step}")()
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def _version(self) -> int:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version} is newer than this songngu "
+                f"({schema.VERSION}); upgrade songngu"
+            )
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: an SQLite file, but not a songngu store")
+        return version
+
+    def _backfill_word_index(self):
+        from tm.index import IndexWriter
+
+        IndexWriter.backfill(self.conn)
+
+    def _backfill_glossary_keys(self):
+        from glossary.lookup import form_rows
+        from glossary.model import Entry
+
+        for (data,) in self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall():
+            self._index_entry(Entry.from_dict(json.loads(data)), form_rows)
+
+    # -- transactions -----------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self):
+        """One atomic unit of work; nested calls join the outer one.
+
+        Any exception rolls everything back; Ctrl-C becomes :class:`Interrupted`.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self
+            finally:
+                self._depth -= 1
+            return
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is read-only here (file or folder not writable); "
+                             "nothing was changed")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if not self._checked:  # once per process: never write into a damaged file
+                problem = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                if problem != "ok":
+                    self.conn.execute("ROLLBACK")
+                    raise StoreError(f"{self.path}: the store is damaged ({problem}); nothing was written. "
+                                     "Restore it from a backup")
+                self._checked = True
+        except sqlite3.DatabaseError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write to the store ({exc}); nothing was written") from None
+        self._depth = 1
+        try:
+            yield self
+            if self._writer is not None:
+                self._writer.finish()
+        except KeyboardInterrupt:
+            self._rollback()
+            raise Interrupted("interrupted: nothing was changed in the store") from None
+        except BaseException:
+            self._rollback()
+            raise
+        else:
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth = 0
+            self._writer = None
+            self._index = None
+
+    def _rollback(self):
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    def _require_tx(self):
+        if not self._depth:
+            raise RuntimeError("store writes must run inside store.transaction()")
+
+    # -- documents and sentences --------------------------------------------
+    def add_document(self, doc) -> tuple[int, bool]:
+        """Add a :class:`corpus.document.Document`; returns ``(id, created)``.
+
+        A document whose text is already stored (same sha256) is not added again.
+        """
+        self._require_tx()
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (doc.sha256,)).fetchone()
+        if row:
+            return row[0], False
+        cur = self.conn.execute(
+            "INSERT INTO documents (name, path, sha256, lang, title, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (doc.name, str(doc.path) if doc.path else None, doc.sha256, doc.lang, doc.title, now()),
+        )
+        return cur.lastrowid, True
+
+    def add_sentences(self, doc_id: int, sentences) -> int:
+        """Store a document's sentences (``corpus.document.Sentence``); returns how many were new."""
+        self._require_tx()
+        cur = self.conn.executemany(
+            "INSERT OR IGNORE INTO sentences (doc_id, idx, para, line, lang, text) VALUES (?, ?, ?, ?, ?, ?)",
+            [(doc_id, s.index, s.para, s.line, s.lang, s.text) for s in sentences],
+        )
+        return cur.rowcount
+
+    def documents(self) -> list[dict]:
+        rows = self.conn.execute(
+            "SELECT d.id, d.name, d.path, d.lang, d.title, count(s.id) FROM documents d "
+            "LEFT JOIN sentences s ON s.doc_id = d.id GROUP BY d.id ORDER BY d.id"
+        ).fetchall()
+        keys = ("id", "name", "path", "lang", "title", "sentences")
+        return [dict(zip(keys, row)) for row in rows]
+
+    # -- translation units --------------------------------------------------
+    def add_units(self, units: Iterable[Unit]) -> tuple[int, int]:
+        """Add units; a pair already stored (same match keys) is merged.
+
+        Merging keeps the stronger kind, the better score and every provenance,
+        and keeps the stored text. Returns ``(added, merged)``.
+        """
+        self._require_tx()
+        added = merged = 0
+        stamp = now()
+        if self._writer is None:
+            from tm.index import IndexWriter
+
+            self._writer = IndexWriter(self.conn)
+        for unit in units:
+            if unit.kind not in KINDS:
+                raise ValueError(f"unknown unit kind {unit.kind!r}")
+            vi_key, en_key = match_key(unit.vi), match_key(unit.en)
+            row = self.conn.execute(
+                "SELECT id, kind, score, provenance, props FROM units WHERE vi_key = ? AND en_key = ?",
+                (vi_key, en_key),
+            ).fetchone()
+            if row is None:
+                cur = self.conn.execute(
+                    "INSERT INTO units (vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
+                    "en_markup, props, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (unit.vi, unit.en, vi_key, en_key, unit.score, unit.kind,
+                     _dumps(unit.provenance), unit.vi_markup, unit.en_markup, _dumps(unit.props),
+                     unit.created or stamp, unit.changed or unit.created or stamp),
+                )
+                self._writer.add([(cur.lastrowid, vi_key, en_key)])  # indexed in this transaction
+                added += 1
+                continue
+            uid, kind, score, prov, props = row
+            new_prov = json.loads(prov)
+            new_prov += [p for p in unit.provenance if p not in new_prov]
+            new_props = {**unit.props, **json.loads(props)}
+            new_kind = max(kind, unit.kind, key=_KIND_RANK.__getitem__)
+            new_score = score if unit.score is None else max(unit.score, score if score is not None else unit.score)
+            if (new_kind, new_score, new_prov, new_props) != (kind, score, json.loads(prov), json.loads(props)):
+                self.conn.execute(
+                    "UPDATE units SET kind = ?, score = ?, provenance = ?, props = ?, changed = ? WHERE id = ?",
+                    (new_kind, new_score, _dumps(new_prov), _dumps(new_props), stamp, uid),
+                )
+            merged += 1
+        return added, merged
+
+    _UNIT_COLUMNS = "id, vi, en, kind, score, provenance, created, changed, vi_markup, en_markup, props"
+
+    def _unit(self, row) -> Unit:
+        uid, vi, en, kind, score, prov, created, changed, vim, enm, props = row
+        return Unit(vi=vi, en=en, kind=kind, score=score, provenance=json.loads(prov), id=uid,
+                    created=created, changed=changed, vi_markup=vim, en_markup=enm, props=json.loads(props))
+
+    def iter_units(self, kind=None) -> Iterator[Unit]:
+        """Units in id order; *kind* is one kind or a collection of kinds."""
+        kinds = [kind] if isinstance(kind, str) else list(kind or KINDS)
+        marks = ",".join("?" * len(kinds))
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {self._UNIT_COLUMNS} FROM units WHERE id > ? AND kind IN ({marks}) "
+                "ORDER BY id LIMIT 1000", (last, *kinds)).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._unit(row)
+            last = rows[-1][0]
+
+    def get_units(self, ids) -> list[Unit]:
+        """Units by id, in the order given (missing ids are skipped)."""
+        ids = list(ids)
+        found = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                    f"SELECT {self._UNIT_COLUMNS} FROM units WHERE id IN ({marks})", chunk):
+                found[row[0]] = self._unit(row)
+        return [found[i] for i in ids if i in found]
+
+    def units_containing(self, text: str, lang: str, limit: int = 3) -> list[Unit]:
+        """Up to *limit* units whose *lang* side contains *text* on word boundaries.
+
+        Compared on match keys (case, NFC and tone placement insensitive);
+        parallel and imported units come before comparable ones, each in id order.
+        Candidates come from the word index (units holding the words in sequence).
         """
         needle = match_key(text)
         if not needle or lang not in ("vi", "en"):
@@ -312,12 +743,22 @@ class SQLiteStore(Store):
     def max_unit_id(self) -> int:
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
 
+    def word_index(self):
+        """The word index (:class:`tm.index.TokenIndex`), read only; one per store between writes."""
+        if self._index is None:
+            from tm.index import TokenIndex
+
+            self._index = TokenIndex(self.conn)
+        return self._index
+
     # -- glossary -----------------------------------------------------------
     def upsert_glossary(self, entries, origin: str) -> dict:
         """Insert or update glossary entries (objects with ``id``, ``to_dict()``).
 
         Returns counts ``{"added", "updated", "unchanged"}``.
         """
+        from glossary.lookup import form_rows
+
         self._require_tx()
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         stamp = now()
@@ -329,28 +770,75 @@ class SQLiteStore(Store):
                     "INSERT INTO glossary (id, type, vi, en, data, origin, created, changed) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry.id, entry.type, entry.vi, entry.en, data, origin, stamp, stamp))
+                self._index_entry(entry, form_rows)
                 counts["added"] += 1
             elif row[0] != data:
                 self.conn.execute(
                     "UPDATE glossary SET type = ?, vi = ?, en = ?, data = ?, origin = ?, changed = ? "
                     "WHERE id = ?", (entry.type, entry.vi, entry.en, data, origin, stamp, entry.id))
+                self._index_entry(entry, form_rows)
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
         return counts
 
-    def glossary_entries(self) -> list:
-        """All entries as ``glossary.model.Entry``, ordered by id."""
+    def _index_entry(self, entry, form_rows):
+        """(Re)write the lookup keys of *entry* (tables ``gl_forms``, ``gl_words``)."""
+        self.conn.execute("DELETE FROM gl_forms WHERE entry_id = ?", (entry.id,))
+        self.conn.execute("DELETE FROM gl_words WHERE entry_id = ?", (entry.id,))
+        forms, words = form_rows(entry)
+        self.conn.executemany(
+            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(entry.id, *row) for row in forms])
+        self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
+                              [(w, f, entry.id) for w, f in words])
+
+    def glossary_entries(self, ids=None) -> list:
+        """Entries as ``glossary.model.Entry``, ordered by id: all, or those of *ids*."""
         from glossary.matcher import paused_gc
         from glossary.model import Entry
 
-        rows = self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall()
+        if ids is None:
+            rows = self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall()
+        else:
+            ids, rows = sorted(set(ids)), []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows += self.conn.execute(
+                    f"SELECT data FROM glossary WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    chunk).fetchall()
         with paused_gc():
             return [Entry.from_dict(json.loads(row[0])) for row in rows]
 
     def glossary_origins(self) -> dict[str, str]:
         """Entry id -> where it came from (``bundled`` or an imported file)."""
         return dict(self.conn.execute("SELECT id, origin FROM glossary"))
+
+    def glossary_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM glossary").fetchone()[0]
+
+    def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
+        """See :meth:`Store.glossary_forms`."""
+        cols = "SELECT entry_id, lang, pos, form, status, folded FROM gl_forms"
+        out = []
+        for column, values in (("exact", exact), ("norm", norm), ("folded", folded)):
+            values = sorted(set(values))
+            if values:
+                out += self.conn.execute(f"{cols} WHERE {column} IN ({','.join('?' * len(values))})",
+                                         values).fetchall()
+        if flen is not None:
+            out += self.conn.execute(f"{cols} WHERE flen BETWEEN ? AND ?", flen).fetchall()
+        return out
+
+    def glossary_by_words(self, keys, folded: bool) -> list[str]:
+        """See :meth:`Store.glossary_by_words`."""
+        keys, out = sorted(set(keys)), set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT entry_id FROM gl_words WHERE folded = ? AND words IN ({','.join('?' * len(chunk))})",
+                (int(folded), *chunk)))
+        return sorted(out)
 
     # -- meta and stats -----------------------------------------------------
     def get_meta(self, key: str, default=None):
@@ -405,14 +893,72 @@ def default_path() -> str:
 def open_store(path=None, *, create: bool = True) -> SQLiteStore:
     """Open (and create or migrate) the store at *path* (default :func:`default_path`).
 
+    A store whose file or folder is not writable opens read-only: reads work,
+    writes raise :class:`StoreError`. Creation is safe when several processes
+    create the same store at once. The store's ``created`` says whether this
+    call made the file.
+
     Parameters:
         create: when False, a missing file is an error rather than a new store.
     """
     path = Path(path or default_path())
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file")
-    if not create and not path.exists():
-        raise StoreError(f"{path}: no store here; run `songngu build` first (or pass --db)")
-    if create and not path.parent.exists():
-        raise StoreError(f"{path}: folder {path.parent} does not exist")
-    return SQLiteStore(path)
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no store here; run `songngu build` first (or pass --db)")
+        if not path.parent.exists():
+            raise StoreError(f"{path}: folder {path.parent} does not exist")
+    created = False
+    if create:
+        try:  # exactly one process makes the file; the others open it
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            created = True
+        except FileExistsError:
+            pass
+        except PermissionError:
+            raise StoreError(f"{path}: cannot create the store: folder {path.parent or '.'} is not writable") from None
+    folder = path.parent if str(path.parent) else Path(".")
+    read_only = not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)
+    try:
+        store = SQLiteStore(path, read_only=read_only)
+    except BaseException:
+        if created:
+            _remove(path)
+        raise
+    store.created = created
+    return store
+
+
+def _connect_read_only(path: str):
+    """A read-only connection that writes nothing (no ``-shm`` file where the folder is not
+    writable: the file is then opened immutable, as nobody here can change it)."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(os.path.abspath(path))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.access(folder, os.W_OK) and not os.path.exists(path + "-shm"):
+        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
+    return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=30)
+
+
+def _remove(path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def discard_if_empty(store) -> bool:
+    """Delete the file of a store this process created and left empty (after a failed
+    command); returns whether it did."""
+    if not getattr(store, "created", False) or store.read_only:
+        return False
+    try:
+        empty = not any(store.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+                        for t in ("units", "glossary", "documents"))
+    except sqlite3.DatabaseError:
+        return False
+    if empty:
+        store.close()
+        _remove(store.path)
+    return empty
