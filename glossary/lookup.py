@@ -143,7 +143,7 @@ class _Memory:
         self.by_id = {e.id: e for e in self.entries}
 
     def forms(self, langs, q, q_key, q_fold):
-        """``(entry id, lang, form, status, folded form)`` in glossary order."""
+        """``(entry id, lang, form, status, None)`` in glossary order (keys computed when needed)."""
         return [(e.id, lang, form, status, None) for e, lang, form, status in _forms(self.entries, langs)]
 
     def contained_matcher(self, q):
@@ -179,12 +179,12 @@ class _Stored:
 
 
 def _in_order(rows, langs):
-    """Distinct form rows ``(entry id, lang, form, status, folded)`` of *langs* in glossary order
-    (entry id, language, place in the entry) from the store's ``(entry id, lang, pos, form, status,
-    folded)``."""
+    """Distinct form rows ``(entry id, lang, form, status, keys)`` of *langs* in glossary order
+    (entry id, language, place in the entry) from the store's rows; *keys*: the form's exact,
+    normalised and folded keys."""
     order = {lang: i for i, lang in enumerate(langs)}
-    rows = {(eid, order[lang], pos): (eid, lang, form, status, folded)
-            for eid, lang, pos, form, status, folded in rows if lang in order}
+    rows = {(eid, order[lang], pos): (eid, lang, form, status, (exact, norm, folded))
+            for eid, lang, pos, form, status, exact, norm, folded in rows if lang in order}
     return [rows[k] for k in sorted(rows)]
 
 
@@ -216,15 +216,15 @@ def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=No
             best[eid] = new
 
     fuzzy_pool = []
-    for eid, form_lang, form, status, form_fold in source.forms(langs, q, q_key, q_fold):
-        if normalize_form(form) == q:
+    for eid, form_lang, form, status, keys in source.forms(langs, q, q_key, q_fold):
+        if (keys[0] if keys else normalize_form(form)) == q:
             kind = "exact"
-        elif match_key(form) == q_key:
+        elif (keys[1] if keys else match_key(form)) == q_key:
             kind = "normalized"
-        elif (form_fold if form_fold is not None else fold(form)) == q_fold:
+        elif (keys[2] if keys else fold(form)) == q_fold:
             kind = "folded"
         else:
-            fuzzy_pool.append((eid, form_lang, form, status, form_fold))
+            fuzzy_pool.append((eid, form_lang, form, status, keys[2] if keys else None))
             continue
         offer(eid, kind, SCORES[kind], form, form_lang, status)
     if len(q_fold) >= 4 and fuzzy_pool:
@@ -286,7 +286,7 @@ def suggest(query: str, entries, *, lang: str = "auto", limit: int = 3, store=No
     """
     if entries is None:
         rows = _in_order(store.glossary_forms(flen=(0, 1 << 30)), _langs(lang))
-        pool = [(form, eid, folded) for eid, _, form, status, folded in rows if status != "deprecated"]
+        pool = [(form, eid, keys[2]) for eid, _, form, status, keys in rows if status != "deprecated"]
     else:
         pool = [(form, e, None) for e, _, form, status in _forms(entries, _langs(lang)) if status != "deprecated"]
     if not pool or not fold(query):

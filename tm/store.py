@@ -122,7 +122,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
-        """Stored glossary forms ``(entry id, lang, pos, form, status, folded)`` whose exact,
+        """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose exact,
         normalised or folded key is one of those given, or whose folded length is in the range
         *flen* ``(lo, hi)`` (see :mod:`glossary.lookup`)."""
 
@@ -237,7 +237,7 @@ class SQLiteStore(Store):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             if not self._checked:  # once per process: never write into a damaged file
-                problem = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                problem = " ".join(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0].split())
                 if problem != "ok":
                     self.conn.execute("ROLLBACK")
                     raise StoreError(f"{self.path}: the store is damaged ({problem}); nothing was written. "
@@ -444,7 +444,7 @@ class SQLiteStore(Store):
 
     @abc.abstractmethod
     def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
-        """Stored glossary forms ``(entry id, lang, pos, form, status, folded)`` whose exact,
+        """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose exact,
         normalised or folded key is one of those given, or whose folded length is in the range
         *flen* ``(lo, hi)`` (see :mod:`glossary.lookup`)."""
 
@@ -559,7 +559,7 @@ class SQLiteStore(Store):
         try:
             self.conn.execute("BEGIN IMMEDIATE")
             if not self._checked:  # once per process: never write into a damaged file
-                problem = self.conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+                problem = " ".join(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0].split())
                 if problem != "ok":
                     self.conn.execute("ROLLBACK")
                     raise StoreError(f"{self.path}: the store is damaged ({problem}); nothing was written. "
@@ -819,7 +819,7 @@ class SQLiteStore(Store):
 
     def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
         """See :meth:`Store.glossary_forms`."""
-        cols = "SELECT entry_id, lang, pos, form, status, folded FROM gl_forms"
+        cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
         out = []
         for column, values in (("exact", exact), ("norm", norm), ("folded", folded)):
             values = sorted(set(values))
