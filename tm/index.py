@@ -296,7 +296,7 @@ class _Builder:
         vocabulary for a large batch, else just those)."""
         if self.loaded:
             return
-        if sum(map(len, toks.values())) > 20_000:
+        if sum(map(len, toks.values())) > 20_000:  # a large batch: read them all
             for eid, lang, tok in self.conn.execute("SELECT id, lang, token FROM fz_vocab"):
                 self.vocab[lang][tok] = eid
             self.loaded = True
@@ -324,9 +324,12 @@ class _Builder:
         split = [(uid, {"vi": WORD.findall(vi_key), "en": WORD.findall(en_key)}) for uid, vi_key, en_key in rows]
         if not self.loaded:
             wanted = {lang: set() for lang in LANGS}
-            for _, toks in split:
-                for lang in LANGS:
-                    wanted[lang].update(elements(toks[lang]))
+            if len(rows) <= 1000:  # else _known reads the whole vocabulary
+                for _, toks in split:
+                    for lang in LANGS:
+                        wanted[lang].update(elements(toks[lang]))
+            else:
+                wanted["vi"] = range(20_001)
             self._known(wanted)
         elems, owners = array("I"), array("I")
         seqs = {lang: array("I") for lang in LANGS}
