@@ -61,12 +61,12 @@ def form_rows(entry: Entry):
     forms, words = [], set()
     for lang in LANGS:
         for pos, (form, status) in enumerate(entry.forms(lang, deprecated=True)):
-            folded = fold(form)
-            forms.append((lang, pos, form, status, normalize_form(form), match_key(form), folded, len(folded)))
-            for flag in (False, True):
-                k = word_key(form, folded=flag)
+            norm, folded = match_key(form), fold(form)
+            forms.append((lang, pos, form, status, normalize_form(form), norm, folded, len(folded)))
+            for flag, k in ((0, norm), (1, folded)):  # word_key(form, folded=flag)
+                k = " ".join(_WORD.findall(k))
                 if k:
-                    words.add((k, int(flag)))
+                    words.add((k, flag))
     return forms, sorted(words)
 
 
@@ -165,7 +165,7 @@ class _Stored:
         if len(q_fold) >= 4:
             n = len(q_fold)
             band = (int(n * _BAND), int(n / _BAND) + 1)
-        rows = self.store.glossary_forms(exact=[q], norm=[q_key], folded=[q_fold], flen=band)
+        rows = self.store.glossary_forms(folded=[q_fold], flen=band)  # equal keys imply equal folded keys
         return _in_order(rows, langs)
 
     def contained_matcher(self, q):

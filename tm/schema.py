@@ -83,8 +83,6 @@ MIGRATIONS = [
         flen INTEGER NOT NULL,
         PRIMARY KEY (entry_id, lang, pos)
     ) WITHOUT ROWID;
-    CREATE INDEX gl_forms_exact ON gl_forms (exact);
-    CREATE INDEX gl_forms_norm ON gl_forms (norm);
     CREATE INDEX gl_forms_folded ON gl_forms (folded);
     CREATE INDEX gl_forms_flen ON gl_forms (flen, folded);
     CREATE TABLE gl_words (

@@ -25,6 +25,7 @@ KINDS = ("parallel", "comparable", "imported")
 # When the same pair arrives twice, the stronger kind wins.
 _KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
 DEFAULT_PATH = "songngu.db"
+CACHE_KB = 128 * 1024  # SQLite page cache of a writing connection: large imports update indexes in place
 
 
 def now() -> str:
@@ -121,10 +122,11 @@ class Store(abc.ABC):
     def glossary_count(self) -> int: ...
 
     @abc.abstractmethod
-    def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
-        """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose exact,
-        normalised or folded key is one of those given, or whose folded length is in the range
-        *flen* ``(lo, hi)`` (see :mod:`glossary.lookup`)."""
+    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+        """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose
+        folded key is one of *folded* (forms equal to a query exactly or after normalisation are
+        among them) or whose folded length is in the range *flen* ``(lo, hi)`` (see
+        :mod:`glossary.lookup`)."""
 
     @abc.abstractmethod
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
@@ -161,6 +163,7 @@ class SQLiteStore(Store):
             else:
                 self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
                 self.conn.execute("PRAGMA foreign_keys = ON")
+                self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal" and self.path != ":memory:":
                     raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
@@ -214,8 +217,10 @@ class SQLiteStore(Store):
         from glossary.lookup import form_rows
         from glossary.model import Entry
 
+        keys = _GlossaryKeys(self.conn, form_rows)
         for (data,) in self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall():
-            self._index_entry(Entry.from_dict(json.loads(data)), form_rows)
+            keys.add(Entry.from_dict(json.loads(data)), new=True)
+        keys.flush()
 
     # -- transactions -----------------------------------------------------
     @contextlib.contextmanager
@@ -448,6 +453,7 @@ class SQLiteStore(Store):
         self._require_tx()
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         stamp = now()
+        keys = _GlossaryKeys(self.conn, form_rows)
         for entry in entries:
             data = _dumps(entry.to_dict())
             row = self.conn.execute("SELECT data FROM glossary WHERE id = ?", (entry.id,)).fetchone()
@@ -456,28 +462,18 @@ class SQLiteStore(Store):
                     "INSERT INTO glossary (id, type, vi, en, data, origin, created, changed) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry.id, entry.type, entry.vi, entry.en, data, origin, stamp, stamp))
-                self._index_entry(entry, form_rows)
+                keys.add(entry, new=True)
                 counts["added"] += 1
             elif row[0] != data:
                 self.conn.execute(
                     "UPDATE glossary SET type = ?, vi = ?, en = ?, data = ?, origin = ?, changed = ? "
                     "WHERE id = ?", (entry.type, entry.vi, entry.en, data, origin, stamp, entry.id))
-                self._index_entry(entry, form_rows)
+                keys.add(entry)
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
+        keys.flush()
         return counts
-
-    def _index_entry(self, entry, form_rows):
-        """(Re)write the lookup keys of *entry* (tables ``gl_forms``, ``gl_words``)."""
-        self.conn.execute("DELETE FROM gl_forms WHERE entry_id = ?", (entry.id,))
-        self.conn.execute("DELETE FROM gl_words WHERE entry_id = ?", (entry.id,))
-        forms, words = form_rows(entry)
-        self.conn.executemany(
-            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(entry.id, *row) for row in forms])
-        self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
-                              [(w, f, entry.id) for w, f in words])
 
     def glossary_entries(self, ids=None) -> list:
         """Entries as ``glossary.model.Entry``, ordered by id: all, or those of *ids*."""
@@ -503,15 +499,13 @@ class SQLiteStore(Store):
     def glossary_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM glossary").fetchone()[0]
 
-    def glossary_forms(self, *, exact=(), norm=(), folded=(), flen=None) -> list[tuple]:
+    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
         """See :meth:`Store.glossary_forms`."""
         cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
         out = []
-        for column, values in (("exact", exact), ("norm", norm), ("folded", folded)):
-            values = sorted(set(values))
-            if values:
-                out += self.conn.execute(f"{cols} WHERE {column} IN ({','.join('?' * len(values))})",
-                                         values).fetchall()
+        values = sorted(set(folded))
+        if values:
+            out += self.conn.execute(f"{cols} WHERE folded IN ({','.join('?' * len(values))})", values).fetchall()
         if flen is not None:
             out += self.conn.execute(f"{cols} WHERE flen BETWEEN ? AND ?", flen).fetchall()
         return out
@@ -549,6 +543,37 @@ class SQLiteStore(Store):
 
     def close(self) -> None:
         self.conn.close()
+
+
+class _GlossaryKeys:
+    """Writes the lookup keys of glossary entries (tables ``gl_forms``, ``gl_words``) in batches."""
+
+    BATCH = 5000
+
+    def __init__(self, conn, form_rows):
+        self.conn, self.form_rows = conn, form_rows
+        self.forms, self.words, self.pending = [], [], 0
+
+    def add(self, entry, new: bool = False):
+        """Queue the keys of *entry*; an entry already stored first loses its old keys."""
+        if not new:
+            self.flush()  # its keys may be queued
+            self.conn.execute("DELETE FROM gl_forms WHERE entry_id = ?", (entry.id,))
+            self.conn.execute("DELETE FROM gl_words WHERE entry_id = ?", (entry.id,))
+        forms, words = self.form_rows(entry)
+        self.forms += [(entry.id, *row) for row in forms]
+        self.words += [(w, f, entry.id) for w, f in words]
+        self.pending += 1
+        if self.pending >= self.BATCH:
+            self.flush()
+
+    def flush(self):
+        self.conn.executemany(
+            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
+        self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
+                              self.words)
+        self.forms, self.words, self.pending = [], [], 0
 
 
 def _statements(script: str):
