@@ -148,17 +148,20 @@ def test_word_index_follows_every_import_and_agrees_with_a_rebuild(store, iwslt,
 
     monkeypatch.setattr(tm.index, "BATCH", 97)  # several batches per import
     monkeypatch.setattr(tm.index, "MAX_CHUNKS", 3)  # and posting rows merged on the way
+    monkeypatch.setattr(tm.index, "SEQ_ROW", 10)  # and several sequence rows per batch
     for start, stop in ((0, 400), (400, 405), (380, 700), (700, 701)):  # repeats merge, add nothing
         with store.transaction():
             store.add_units(_iwslt_units(iwslt, start, stop))
         assert _word_index_dump(store) == _expected_index(store)
     before = _word_index_dump(store)
+    monkeypatch.setattr(tm.index, "READ_ALL_AFTER", 0)  # token sequences read all at once, not unit by unit
+    store._drop_index()
+    assert _word_index_dump(store) == before
     # a rebuild from the units gives the same index
     with store.transaction():
         for table in ("fz_meta", "fz_vocab", "fz_post", "fz_seq"):
             store.conn.execute(f"DELETE FROM {table}")
         tm.index.IndexWriter.backfill(store.conn)
-    store._index = None
     assert _word_index_dump(store) == before
 
 

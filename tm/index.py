@@ -18,9 +18,10 @@ The index stores, per language:
 - ``fz_post``: for each element, the sorted ids of the units holding it
   (uint32 arrays, one row per indexing batch, merged when they pile up).
 - ``fz_seq``: every unit's token-id sequence per language (for exact scoring
-  and phrase checks), one row per indexing batch: the tokens of units
-  ``first..`` back to back and their offsets. Searches load it into memory
-  once per process (about 90 MB per language at a million units).
+  and phrase checks), one row per :data:`SEQ_ROW` units: the tokens of units
+  ``first..`` back to back and their offsets. A search reads the offsets of
+  every unit (4 bytes a unit) and the rows of its candidates; a process that
+  has read many loads them all (about 90 MB per language at a million units).
 - ``fz_meta``: ``last_id``, the highest unit id indexed.
 
 Arrays are stored as little-endian uint32 (the byte order of the platforms
@@ -45,6 +46,8 @@ BATCH = 200_000  # units indexed per in-memory batch (bounds memory)
 MAX_CHUNKS = 8  # posting rows per element before they are merged
 CACHE_MIN = 2048  # posting lists longer than this are kept in memory once read
 CHUNK = 4096  # candidate units checked per step by phrase_ids
+SEQ_ROW = 128  # units per fz_seq row: a search reads the rows of its candidates
+READ_ALL_AFTER = 50_000  # units whose tokens a process reads one by one before it reads them all
 
 
 def key_tokens(key: str) -> list[str]:
@@ -107,7 +110,9 @@ class TokenIndex(WordIndex):
 
     def __init__(self, conn):
         self.conn = conn
-        self._seq = {}
+        self._offs = {}  # lang -> see _offsets()
+        self._tok = {}  # lang -> every token, once read
+        self._read = {}  # lang -> units whose tokens were read one by one
         self._post = {}  # element id -> postings, for the long lists (see postings())
 
     @property
@@ -161,39 +166,76 @@ class TokenIndex(WordIndex):
             self._post[elem] = ids
         return ids
 
-    def _sequences(self, lang: str):
-        """``(offsets, tokens, lengths)``: unit *i*'s tokens are ``tokens[offsets[i]:offsets[i + 1]]``."""
+    def _offsets(self, lang: str):
+        """``(offsets, lengths, batches)``: unit *i*'s tokens are ``offsets[i]:offsets[i + 1]`` of the
+        language's tokens (all batches back to back); *batches* ``(firsts, rowids, bases)`` locate
+        each ``fz_seq`` row (its first unit, its rowid, where its tokens begin). Only the offsets are
+        read (4 bytes a unit), not the tokens."""
         if lang not in LANGS:
             raise ValueError(f"unknown language {lang!r}")
-        if lang not in self._seq:
+        if lang not in self._offs:
             size = _last_id(self.conn) + 2
             offsets = np.zeros(size, dtype=np.int64)
-            parts, base, upto = [], 0, 0
-            for first, offs, toks in self.conn.execute(
-                    "SELECT first, offsets, tokens FROM fz_seq WHERE lang = ? ORDER BY first", (lang,)):
+            firsts, rowids, bases = [], [], []
+            base, upto = 0, 0
+            for rowid, first, offs in self.conn.execute(
+                    "SELECT rowid, first, offsets FROM fz_seq WHERE lang = ? ORDER BY first", (lang,)):
                 offs = np.frombuffer(offs, dtype="<u4").astype(np.int64) + base
                 offsets[upto:first] = base  # ids never indexed (gaps) hold no tokens
                 offsets[first:first + len(offs)] = offs
+                firsts.append(first)
+                rowids.append(rowid)
+                bases.append(base)
                 upto = first + len(offs)
                 base = int(offs[-1])
-                parts.append(np.frombuffer(toks, dtype="<u4"))
             offsets[upto:] = base
-            tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
-            self._seq[lang] = offsets, tokens, np.diff(offsets).astype(np.int32)
-        return self._seq[lang]
+            self._offs[lang] = (offsets, np.diff(offsets).astype(np.int32),
+                                (np.array(firsts, dtype=np.int64), rowids, bases))
+        return self._offs[lang]
+
+    def _tokens(self, lang: str) -> np.ndarray:
+        """Every token of *lang*, in unit order (read once, about 90 MB a language at a million units)."""
+        if lang not in self._tok:
+            parts = [np.frombuffer(toks, dtype="<u4") for (toks,) in self.conn.execute(
+                "SELECT tokens FROM fz_seq WHERE lang = ? ORDER BY first", (lang,))]
+            self._tok[lang] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+        return self._tok[lang]
 
     def lengths(self, lang: str) -> np.ndarray:
         """Token count of every unit's *lang* side, indexed by unit id (0 for ids not indexed)."""
-        return self._sequences(lang)[2]
+        return self._offsets(lang)[1]
 
     def sequences(self, lang: str, ids) -> tuple[np.ndarray, np.ndarray]:
-        """The *lang* token ids of units *ids*, back to back, and each unit's length."""
-        offsets, tokens, _ = self._sequences(lang)
+        """The *lang* token ids of units *ids*, back to back, and each unit's length.
+
+        A new process reads just the ``fz_seq`` rows holding these units (:data:`SEQ_ROW` units a
+        row; a cold search reads a few hundred); past :data:`READ_ALL_AFTER` units read so, it reads
+        them all once."""
+        offsets, _, (firsts, rowids, bases) = self._offsets(lang)
         ids = np.asarray(ids, dtype=np.int64)
         starts, lens = offsets[ids], offsets[ids + 1] - offsets[ids]
-        total = int(lens.sum())
-        shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-        return tokens[np.arange(total, dtype=np.int64) + shift], lens
+        self._read[lang] = self._read.get(lang, 0) + len(ids)
+        if lang in self._tok or self._read[lang] > READ_ALL_AFTER:
+            tokens = self._tokens(lang)
+            total = int(lens.sum())
+            shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
+            return tokens[np.arange(total, dtype=np.int64) + shift], lens
+        batch = np.searchsorted(firsts, ids, "right") - 1
+        need = sorted(set(batch[lens > 0].tolist()))
+        got = {}
+        for at in range(0, len(need), 500):
+            chunk = [rowids[b] for b in need[at:at + 500]]
+            got.update(self.conn.execute(
+                f"SELECT rowid, tokens FROM fz_seq WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
+        parts = []
+        for b, start, n in zip(batch.tolist(), starts.tolist(), lens.tolist()):
+            if n:
+                at = 4 * (start - bases[b])
+                parts.append(got[rowids[b]][at:at + 4 * n])
+        return np.frombuffer(b"".join(parts), dtype="<u4"), lens
+
+    def close(self):
+        """Nothing to release (kept for the store, which drops its index after a write)."""
 
 
 def _last_id(conn) -> int:
@@ -320,7 +362,6 @@ class _Builder:
         return eid
 
     def add(self, rows):
-        first, last = rows[0][0], rows[-1][0]
         split = [(uid, {"vi": WORD.findall(vi_key), "en": WORD.findall(en_key)}) for uid, vi_key, en_key in rows]
         if not self.loaded:
             wanted = {lang: set() for lang in LANGS}
@@ -332,22 +373,27 @@ class _Builder:
                 wanted["vi"] = range(20_001)
             self._known(wanted)
         elems, owners = array("I"), array("I")
-        seqs = {lang: array("I") for lang in LANGS}
-        lens = {lang: np.zeros(last - first + 2, dtype=np.uint32) for lang in LANGS}
-        for uid, both in split:
-            for lang in LANGS:
-                toks = both[lang]
-                ids = [self._id(lang, t) for t in toks]
-                seqs[lang].extend(ids)
-                lens[lang][uid - first + 1] = len(ids)
-                if len(set(ids)) != len(ids):
-                    ids = [self._id(lang, e) for e in elements(toks)]
-                elems.extend(ids)
-                owners.extend([uid] * len(ids))
+        seq_rows = []
+        for at in range(0, len(split), SEQ_ROW):  # fz_seq rows of SEQ_ROW units (see TokenIndex.sequences)
+            part = split[at:at + SEQ_ROW]
+            first, last = part[0][0], part[-1][0]
+            seqs = {lang: array("I") for lang in LANGS}
+            lens = {lang: np.zeros(last - first + 2, dtype=np.uint32) for lang in LANGS}
+            for uid, both in part:
+                for lang in LANGS:
+                    toks = both[lang]
+                    ids = [self._id(lang, t) for t in toks]
+                    seqs[lang].extend(ids)
+                    lens[lang][uid - first + 1] = len(ids)
+                    if len(set(ids)) != len(ids):
+                        ids = [self._id(lang, e) for e in elements(toks)]
+                    elems.extend(ids)
+                    owners.extend([uid] * len(ids))
+            seq_rows += [(lang, first, np.cumsum(lens[lang], dtype=np.uint32).tobytes(), seqs[lang].tobytes())
+                         for lang in LANGS]
+        first = rows[0][0]
         self._flush_vocab()
-        self.conn.executemany("INSERT INTO fz_seq (lang, first, offsets, tokens) VALUES (?, ?, ?, ?)",
-                              [(lang, first, np.cumsum(lens[lang], dtype=np.uint32).tobytes(),
-                                seqs[lang].tobytes()) for lang in LANGS])
+        self.conn.executemany("INSERT INTO fz_seq (lang, first, offsets, tokens) VALUES (?, ?, ?, ?)", seq_rows)
         e = np.frombuffer(elems, dtype=np.uint32)
         u = np.frombuffer(owners, dtype=np.uint32)
         order = np.argsort(e, kind="stable")  # owners stay in id order within an element

@@ -268,6 +268,11 @@ class SQLiteStore(Store):
         finally:
             self._depth = 0
             self._writer = None
+            self._drop_index()
+
+    def _drop_index(self):
+        if self._index is not None:
+            self._index.close()
             self._index = None
 
     def _rollback(self):
@@ -542,6 +547,7 @@ class SQLiteStore(Store):
         }
 
     def close(self) -> None:
+        self._drop_index()
         self.conn.close()
 
 
