@@ -160,13 +160,15 @@ class _Stored:
         self.store = store
 
     def forms(self, langs, q, q_key, q_fold):
-        """Forms equal to the query on a key, and those in the length band of a fuzzy match."""
-        band = None
+        """Forms equal to the query on a key (equal keys imply equal folded keys), and those whose
+        folded key makes a fuzzy match (scored once per distinct key in the length band)."""
+        folded = [q_fold]
         if len(q_fold) >= 4:
             n = len(q_fold)
-            band = (int(n * _BAND), int(n / _BAND) + 1)
-        rows = self.store.glossary_forms(folded=[q_fold], flen=band)  # equal keys imply equal folded keys
-        return _in_order(rows, langs)
+            keys = self.store.glossary_folded((int(n * _BAND), int(n / _BAND) + 1))
+            folded += [k for k, _, _ in process.extract(q_fold, keys, scorer=fuzz.ratio,
+                                                        score_cutoff=FUZZY_CUTOFF, limit=None)]
+        return _in_order(self.store.glossary_forms(folded=folded), langs)
 
     def contained_matcher(self, q):
         ids = set()
@@ -230,7 +232,7 @@ def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=No
     if len(q_fold) >= 4 and fuzzy_pool:
         folds = [p[4] if p[4] is not None else fold(p[2]) for p in fuzzy_pool]
         hits = process.extract(q_fold, folds, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
-        for _, score, index in hits:
+        for _, score, index in sorted(hits, key=lambda h: (-h[1], h[2])):
             eid, form_lang, form, status, _ = fuzzy_pool[index]
             form_fold = folds[index]
             if re.search(rf"(?<!\w){re.escape(form_fold)}(?!\w)", q_fold):  # inside the query, not a typo
@@ -281,20 +283,22 @@ def suggest(query: str, entries, *, lang: str = "auto", limit: int = 3, store=No
     """The *limit* forms closest to *query* (``(form, entry)``), for a query that found nothing.
 
     Parameters:
-        entries: the glossary, or None to read every form of *store*'s (a full scan: only for a
-            query that found nothing).
+        entries: the glossary, or None to read *store*'s (every distinct folded key is scored: only
+            for a query that found nothing).
     """
-    if entries is None:
-        rows = _in_order(store.glossary_forms(flen=(0, 1 << 30)), _langs(lang))
+    if entries is None:  # the forms whose folded key scores at least 70: the others are never shown
+        keys = [k for k, _, _ in process.extract(fold(query), store.glossary_folded(), scorer=fuzz.WRatio,
+                                                 score_cutoff=70, limit=None)]
+        rows = _in_order(store.glossary_forms(folded=keys), _langs(lang))
         pool = [(form, eid, keys[2]) for eid, _, form, status, keys in rows if status != "deprecated"]
     else:
         pool = [(form, e, None) for e, _, form, status in _forms(entries, _langs(lang)) if status != "deprecated"]
     if not pool or not fold(query):
         return []
     hits = process.extract(fold(query), [f if f is not None else fold(form) for form, _, f in pool],
-                           scorer=fuzz.WRatio, limit=limit * 4)
+                           scorer=fuzz.WRatio, limit=None)
     out, seen = [], set()
-    for _, score, index in hits:
+    for _, score, index in sorted(hits, key=lambda h: (-h[1], h[2]))[:limit * 4]:
         form, e, _ = pool[index]
         eid = e if entries is None else e.id
         if eid not in seen and score >= 70:

@@ -129,6 +129,12 @@ class Store(abc.ABC):
         :mod:`glossary.lookup`)."""
 
     @abc.abstractmethod
+    def glossary_folded(self, flen=None) -> list[str]:
+        """The distinct folded keys of the stored forms, those whose length is in *flen* ``(lo, hi)``
+        or all (for the fuzzy scoring of :mod:`glossary.lookup`, which then reads only the forms
+        whose folded key scored)."""
+
+    @abc.abstractmethod
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
         """Ids of the entries with a form whose word key (:func:`glossary.lookup.word_key`) is one
         of *keys* (folded keys when *folded*), in id order."""
@@ -509,11 +515,19 @@ class SQLiteStore(Store):
         cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
         out = []
         values = sorted(set(folded))
-        if values:
-            out += self.conn.execute(f"{cols} WHERE folded IN ({','.join('?' * len(values))})", values).fetchall()
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            out += self.conn.execute(f"{cols} WHERE folded IN ({','.join('?' * len(chunk))})", chunk).fetchall()
         if flen is not None:
             out += self.conn.execute(f"{cols} WHERE flen BETWEEN ? AND ?", flen).fetchall()
         return out
+
+    def glossary_folded(self, flen=None) -> list[str]:
+        """See :meth:`Store.glossary_folded`."""
+        if flen is None:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT folded FROM gl_forms")]
+        return list(dict.fromkeys(r[0] for r in self.conn.execute(  # an index-only scan, deduplicated here
+            "SELECT folded FROM gl_forms WHERE flen BETWEEN ? AND ?", flen)))
 
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
         """See :meth:`Store.glossary_by_words`."""
