@@ -122,17 +122,18 @@ class Store(abc.ABC):
     def glossary_count(self) -> int: ...
 
     @abc.abstractmethod
-    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+    def glossary_forms(self, *, folded=()) -> list[tuple]:
         """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose
         folded key is one of *folded* (forms equal to a query exactly or after normalisation are
-        among them) or whose folded length is in the range *flen* ``(lo, hi)`` (see
-        :mod:`glossary.lookup`)."""
+        among them; see :mod:`glossary.lookup`)."""
 
     @abc.abstractmethod
-    def glossary_folded(self, flen=None) -> list[str]:
-        """The distinct folded keys of the stored forms, those whose length is in *flen* ``(lo, hi)``
-        or all (for the fuzzy scoring of :mod:`glossary.lookup`, which then reads only the forms
-        whose folded key scored)."""
+    def glossary_folded(self, near=None) -> list[str]:
+        """The distinct folded keys of the stored forms: all, or those *near* a query's folded key
+        ``(length, histogram, share)``: whose letter histogram (:func:`glossary.lookup.histogram`)
+        differs from the query's by at most ``share * (length + their length)`` in L1 distance (a
+        lower bound of their Indel distance), for the fuzzy scoring of :mod:`glossary.lookup`,
+        which then reads only the forms whose key scored."""
 
     @abc.abstractmethod
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
@@ -510,7 +511,7 @@ class SQLiteStore(Store):
     def glossary_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM glossary").fetchone()[0]
 
-    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+    def glossary_forms(self, *, folded=()) -> list[tuple]:
         """See :meth:`Store.glossary_forms`."""
         cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
         out = []
@@ -518,16 +519,18 @@ class SQLiteStore(Store):
         for start in range(0, len(values), 500):
             chunk = values[start:start + 500]
             out += self.conn.execute(f"{cols} WHERE folded IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-        if flen is not None:
-            out += self.conn.execute(f"{cols} WHERE flen BETWEEN ? AND ?", flen).fetchall()
         return out
 
-    def glossary_folded(self, flen=None) -> list[str]:
+    def glossary_folded(self, near=None) -> list[str]:
         """See :meth:`Store.glossary_folded`."""
-        if flen is None:
+        if near is None:
             return [r[0] for r in self.conn.execute("SELECT DISTINCT folded FROM gl_forms")]
+        n, hist, share = near
+        lo, hi = int(n * (1 - share) / (1 + share)), int(n * (1 + share) / (1 - share)) + 1
+        distance = " + ".join(f"abs(h{i} - ?)" for i in range(len(hist)))
         return list(dict.fromkeys(r[0] for r in self.conn.execute(  # an index-only scan, deduplicated here
-            "SELECT folded FROM gl_forms WHERE flen BETWEEN ? AND ?", flen)))
+            f"SELECT folded FROM gl_forms WHERE flen BETWEEN ? AND ? AND {distance} <= ? * (? + flen) + 1e-9",
+            (lo, hi, *hist, share, n))))
 
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
         """See :meth:`Store.glossary_by_words`."""
@@ -589,8 +592,8 @@ class _GlossaryKeys:
 
     def flush(self):
         self.conn.executemany(
-            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
+            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen, h0, h1, h2, h3, h4, h5, h6, h7) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
         self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
                               self.words)
         self.forms, self.words, self.pending = [], [], 0
