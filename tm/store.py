@@ -25,7 +25,7 @@ KINDS = ("parallel", "comparable", "imported")
 # When the same pair arrives twice, the stronger kind wins.
 _KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
 DEFAULT_PATH = "songngu.db"
-CACHE_KB = 128 * 1024  # SQLite page cache of a writing connection: large imports update indexes in place
+CACHE_KB = 128 * 1024  # SQLite page cache during a write transaction: large imports update indexes in place
 
 
 def now() -> str:
@@ -170,7 +170,6 @@ class SQLiteStore(Store):
             else:
                 self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
                 self.conn.execute("PRAGMA foreign_keys = ON")
-                self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal" and self.path != ":memory:":
                     raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
@@ -248,6 +247,7 @@ class SQLiteStore(Store):
                              "nothing was changed")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             if not self._checked:  # once per process: never write into a damaged file
                 problem = " ".join(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0].split())
                 if problem != "ok":
@@ -276,6 +276,7 @@ class SQLiteStore(Store):
             self._depth = 0
             self._writer = None
             self._drop_index()
+            self.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for reads
 
     def _drop_index(self):
         if self._index is not None:
