@@ -47,20 +47,18 @@ _STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
 _WORD = re.compile(r"\w+")
 # ratio(a, b) = 100 (1 - d / (len a + len b)) >= 85 with d their Indel distance: d <= 0.15 (len a + len b)
 _SHARE = (100 - FUZZY_CUTOFF) / 100
-# Character groups of folded keys (each character counts in one): an insertion or deletion changes one
+# Letter groups of folded keys (each character counts in one): an insertion or deletion changes one
 # group's count by one, so the L1 distance of two histograms is at most the Indel distance.
-_GROUP_CHARS = ("a", "e", "i", "o", "u", "y", "n", "h", "g", "t", "c", "m", "d", "rsxz", " ")
-_GROUPS = {ord(c): g for g, cs in enumerate(_GROUP_CHARS) for c in cs}
-_OTHER = len(_GROUP_CHARS)  # every other character
+_GROUPS = str.maketrans({**{c: g for g, cs in enumerate(("a", "e", "iy", "ou", "nm", "hgck", "tdrs"))
+                            for c in cs}})
 
 
 def histogram(folded: str) -> tuple:
-    """Counts of the character groups of a folded key (16 numbers: a, e, i, o, u, y, n, h, g, t, c,
-    m, d, r/s/x/z, space, every other character; the store's columns h0..h15)."""
-    counts = [0] * (_OTHER + 1)
-    get = _GROUPS.get
+    """Counts of the letter groups of a folded key (8 numbers: a, e, i/y, o/u, n/m, h/g/c/k, t/d/r/s,
+    every other character)."""
+    counts = [0] * 8
     for c in folded:
-        counts[get(ord(c), _OTHER)] += 1
+        counts[_GROUPS.get(ord(c), 7)] += 1
     return tuple(counts)
 
 

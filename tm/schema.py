@@ -83,13 +83,10 @@ MIGRATIONS = [
         flen INTEGER NOT NULL,
         h0 INTEGER NOT NULL, h1 INTEGER NOT NULL, h2 INTEGER NOT NULL, h3 INTEGER NOT NULL,
         h4 INTEGER NOT NULL, h5 INTEGER NOT NULL, h6 INTEGER NOT NULL, h7 INTEGER NOT NULL,
-        h8 INTEGER NOT NULL, h9 INTEGER NOT NULL, h10 INTEGER NOT NULL, h11 INTEGER NOT NULL,
-        h12 INTEGER NOT NULL, h13 INTEGER NOT NULL, h14 INTEGER NOT NULL, h15 INTEGER NOT NULL,
         PRIMARY KEY (entry_id, lang, pos)
     ) WITHOUT ROWID;
     CREATE INDEX gl_forms_folded ON gl_forms (folded);
-    CREATE INDEX gl_forms_flen ON gl_forms (flen, h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14,
-        h15, folded);
+    CREATE INDEX gl_forms_flen ON gl_forms (flen, h0, h1, h2, h3, h4, h5, h6, h7, folded);
     CREATE TABLE gl_words (
         words TEXT NOT NULL,
         folded INTEGER NOT NULL,

@@ -593,15 +593,11 @@ class _GlossaryKeys:
 
     def flush(self):
         self.conn.executemany(
-            f"INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen, {_HISTOGRAM}) "
-            f"VALUES ({', '.join('?' * (9 + HISTOGRAM_SIZE))})", self.forms)
+            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen, h0, h1, h2, h3, h4, h5, h6, h7) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
         self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
                               self.words)
         self.forms, self.words, self.pending = [], [], 0
-
-
-HISTOGRAM_SIZE = 16  # columns h0.. of gl_forms: see glossary.lookup.histogram
-_HISTOGRAM = ", ".join(f"h{i}" for i in range(HISTOGRAM_SIZE))
 
 
 def _statements(script: str):
