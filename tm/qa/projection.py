@@ -1,0 +1,337 @@
+"""Term projection: the span of a draft segment that translates a glossary term of its source.
+
+A source segment names a term (``Treaty on Friendship and Cooperation``); the draft renders it
+some way the glossary may not list (``Hiệp ước về Tình bạn và Hợp tác``). :meth:`Projector.locate`
+finds that span so that ``check`` can point at it and ``correct`` replace it. Each draft syllable
+of a candidate span is classed by what explains it:
+
+- hit: a syllable of the term's form being tried (``Hiệp``, ``ước``, ``hợp``, ``tác``);
+- link: a syllable the bilingual lexicon links to a word of the source term (``tình``, ``bạn``
+  <-> ``friendship``), or the source word itself left in English;
+- other: a syllable linked to a source word outside the term (``ký`` <-> ``signed``): never
+  part of the span's evidence, and a cost;
+- debris: a function word (``của``, ``về``), free inside a span, never at its edge;
+- unexplained: anything else; as many as the form has syllables left unexplained count as
+  substitutions (the draft's own wording of them), more are a cost.
+
+The lexicon joins IBM Model 1 links learned from the glossary itself (every entry is a tiny
+parallel text: ``Treaty`` <-> ``Hiệp ước``) and, when given, from the translation memory
+(:class:`tm.align.lexicon.Lexicon`). Spans start and end on word boundaries
+(:class:`tm.qa.wordunits.WordUnits`), never cross strong punctuation or another term of the
+draft that the term's form does not hold, start on a capital when the form does (a name),
+and sit near the term's relative position in the source.
+
+The score of the best span is ``hits + 0.8 links + 0.4 substitutions - excess - 1.5 others``
+(minus small costs for length and position); its confidence (0..1) grows with the share of
+the span that is explained and the share of the term found in it (calibration: see the
+README's projection benchmark).
+"""
+from __future__ import annotations
+
+import re
+import weakref
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus.normalize import match_key
+from tm.qa.wordunits import Token, WordUnits, is_function, tokens
+
+__all__ = ["Projection", "Projector", "glossary_lexicon", "EN_STOP"]
+
+EN_STOP = frozenset("""a an the of and on in for to at by with from 's s as its his her their""".split())
+_EN_WORD = re.compile(r"[A-Za-z]+")
+# Separators a span may hold between two syllables: spaces, a comma, a hyphen or dash.
+_INNER = re.compile(r"[\s,\-\u2013']*\Z")
+_MAX_EXTRA = 4  # a span may be this many syllables longer than the form
+_W_LINK, _W_SUB, _W_EXCESS, _W_OTHER, _W_LEN, _W_POS = 0.8, 0.4, 1.0, 1.5, 0.05, 0.5
+_GLOSSARY_LEXICA: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Projection:
+    """A located rendering of a source term in a draft segment.
+
+    Parameters:
+        entry: the glossary entry.
+        start, end, text: the span in the draft segment, as written.
+        form: the entry's form the span should be (closest in wording).
+        confidence: 0..1.
+        evidence: what supports the span, for a human (``shares “Hiệp ước”``).
+        source_span: the term's offsets in the source segment.
+        pseudo: the source is a pseudo-source (English text of the memory, not the draft's source).
+    """
+
+    entry: object
+    start: int
+    end: int
+    text: str
+    form: str
+    confidence: float
+    evidence: list = field(default_factory=list)
+    source_span: tuple = (0, 0)
+    pseudo: bool = False
+
+    def describe(self) -> str:
+        return "; ".join(self.evidence)
+
+
+def glossary_lexicon(entries):
+    """IBM Model 1 links learned from the glossary's own entries (each one a tiny parallel text
+    of its preferred and admitted forms), built once per entry list."""
+    from tm.align.lexicon import Lexicon
+
+    pairs = []
+    for e in entries:
+        for vi, _ in e.forms("vi"):
+            for en, _ in e.forms("en"):
+                pairs.append((vi, en))
+    return Lexicon.from_pairs(pairs, iterations=8, threshold=0.2, max_pairs=len(pairs) + 1)
+
+
+def _en_words(text: str) -> list[str]:
+    return [w.lower() for w in _EN_WORD.findall(text) if w.lower() not in EN_STOP]
+
+
+class Projector:
+    """Locates the draft spans that render source terms.
+
+    Parameters:
+        matcher: the :class:`glossary.matcher.Matcher` of the glossary.
+        lexicon: a :class:`tm.align.lexicon.Lexicon` learned from the memory, or None.
+        units: :class:`tm.qa.wordunits.WordUnits`, or None for the case rule alone.
+    """
+
+    def __init__(self, matcher, lexicon=None, units=None):
+        self.matcher = matcher
+        key = matcher
+        if key not in _GLOSSARY_LEXICA:
+            _GLOSSARY_LEXICA[key] = glossary_lexicon(matcher.entries)
+        self.lexica = [_GLOSSARY_LEXICA[key]] + ([lexicon] if lexicon is not None else [])
+        self.units = units or WordUnits()
+        self._links: dict = {}
+
+    def links(self, word: str) -> frozenset:
+        """Vietnamese syllable keys the lexica link to the English *word* (lower case)."""
+        out = self._links.get(word)
+        if out is None:
+            found = set()
+            for lex in self.lexica:
+                for tok in lex.tokenize(word):
+                    found |= {match_key(v) for v in lex.links_en.get(tok, ())}
+            out = self._links[word] = frozenset(found)
+        return out
+
+    def _units(self, text: str, toks: list, matches=()) -> list:
+        """*toks* grouped into words (lists of tokens); a glossary match of *matches* is one word."""
+        out, cur = [], []
+        spans = [(m.start, m.end) for m in matches]
+        for k, t in enumerate(toks):
+            cur.append(t)
+            one = k + 1 < len(toks) and any(s <= t.start and toks[k + 1].end <= e for s, e in spans)
+            if k + 1 >= len(toks) or not (one or self.units.joined(text, toks, k)):
+                out.append(cur)
+                cur = []
+        return out
+
+    def _said(self, keys, term_words) -> set:
+        """The source term's words that syllables *keys* render (linked or left in English)."""
+        ks = set(keys)
+        return {w for w in term_words if w in ks or self.links(w) & ks}
+
+    def _best_from(self, draft, toks, units, a, f_units, f_keys, capital, taken, in_match, term_links,
+                   term_raw, other_links, rel_src, term_words):
+        """Scored spans of whole words starting at word *a* for one form: tuples
+        ``(score, start token, end token, hits, links, subs, excess, others, L, classes)``."""
+        first = units[a][0]
+        index = {id(t): k for k, t in enumerate(toks)}
+        i = index[id(first)]
+        if taken[i] or (len(units[a]) == 1 and is_function(first)) or (capital and not first.capitalised):
+            return []
+        f_set = set(f_keys)
+        need = Counter(f_keys)
+        L = len(f_keys)
+        f_unit_of = {}
+        for u_no, u in enumerate(f_units):
+            for k in u:
+                f_unit_of.setdefault(k, u_no)
+        hit_units: set = set()
+        said: set = set()  # words of the source term the span already renders
+        hits = links = near = others = 0
+        cls = []  # per unit: hit, near, link, other, debris, unexplained
+        out = []
+        for b in range(a, min(len(units), a + len(f_units) + _MAX_EXTRA)):
+            u = units[b]
+            k0 = index[id(u[0])]
+            if any(taken[index[id(t)]] for t in u):
+                break
+            if b > a and not _INNER.match(draft[units[b - 1][-1].end:u[0].start]):
+                break
+            keys = [t.key for t in u]
+            if any(k.isdigit() for k in keys) and not set(keys) <= f_set:
+                break
+            m = in_match[k0]
+            if m is not None and not {t.key for t in tokens(m.text)} <= f_set \
+                    and not set(keys) & (term_links | term_raw):
+                break
+            if len(u) == 1 and is_function(u[0]) and u[0].key not in f_set:
+                if u[0].key not in _INSIDE_OK:
+                    break
+                cls.append("debris")
+                continue
+            if all(need[k] > 0 for k in keys) and len(keys) <= sum(need[k] for k in set(keys)):
+                for k in keys:
+                    need[k] -= 1
+                    hit_units.add(f_unit_of[k])
+                hits += len(keys)
+                cls.append("hit")
+                said |= self._said(keys, term_words)
+            elif set(keys) & (term_links | term_raw) and not self._said(keys, term_words) <= said:
+                links += len(keys)
+                cls.append("link")
+                said |= self._said(keys, term_words)
+            elif any(need[k] > 0 for k in keys):
+                for k in keys:
+                    if need[k] > 0:
+                        need[k] -= 1
+                        hit_units.add(f_unit_of[k])
+                near += len(keys)
+                cls.append("near")
+            elif set(keys) & other_links:
+                others += 1
+                cls.append("other")
+                continue
+            else:
+                if capital and not u[0].capitalised:
+                    break  # a name's words are capitalised in title-case drafts; a lower-case word ends it
+                cls.append("unexplained")
+            if hits + links + near == 0:
+                continue
+            # Budgets: the form's words with none of their syllables found, before/after the found ones.
+            found = sorted(hit_units)
+            missing = sum(1 for x in range(len(f_units)) if x not in hit_units)
+            left = sum(1 for x in range(len(f_units)) if x not in hit_units and found and x < found[0])
+            right = sum(1 for x in range(len(f_units)) if x not in hit_units and found and x > found[-1])
+            if not found:
+                left = right = missing
+            inner_budget = max(0, missing - left - right)
+            lead = _run(cls, "unexplained")
+            trail = _run(cls[::-1], "unexplained")
+            inner = cls.count("unexplained") - lead - trail
+            budget_links = max(0, missing - (links > 0))
+            subs = min(lead, left) + min(trail, right) + min(inner, inner_budget + max(0, budget_links - left - right))
+            subs = min(subs, missing)
+            excess = cls.count("unexplained") - subs
+            unmatched = max(0, missing - subs - (1 if links else 0))
+            end = u[-1].end
+            length = index[id(u[-1])] + 1 - i
+            rel = (toks[i].start + end) / 2 / max(len(draft), 1)
+            score = (hits + _W_LINK * links + 0.5 * near + _W_SUB * subs - _W_EXCESS * excess - _W_OTHER * others
+                     - 0.1 * unmatched - _W_LEN * length - _W_POS * abs(rel - rel_src))
+            out.append((score, i, index[id(u[-1])] + 1, hits, links + near / 2, subs, excess, others, L,
+                        list(cls), a, b))
+        return out
+
+    def locate(self, source: str, draft: str, term, *, draft_matches=(), blocked=(), pseudo: bool = False):
+        """The :class:`Projection` of the source term match *term* in *draft*, or None.
+
+        Parameters:
+            source, draft: the source and draft segments.
+            term: a :class:`glossary.matcher.TermMatch` of the source.
+            draft_matches: glossary matches of the draft (their spans are not crossed unless the
+                term's form holds them).
+            blocked: ``(start, end)`` spans of the draft already taken (other terms located).
+            pseudo: *source* is a pseudo-source (lower confidence, stricter evidence).
+        """
+        toks = tokens(draft)
+        if not toks:
+            return None
+        entry = term.entry
+        term_words = _en_words(term.text)
+        term_links = set().union(*(self.links(w) for w in term_words)) if term_words else set()
+        term_raw = {w for w in term_words}
+        outside = _en_words(source[:term.start] + " " + source[term.end:])
+        other_links = set().union(*(self.links(w) for w in outside)) - term_links if outside else set()
+        n = len(toks)
+        taken = [False] * n
+        for s, e in blocked:
+            for k, t in enumerate(toks):
+                if t.start < e and s < t.end:
+                    taken[k] = True
+        in_match = [None] * n
+        for m in draft_matches:
+            for k, t in enumerate(toks):
+                if t.start < m.end and m.start < t.end:
+                    in_match[k] = m
+        units = self._units(draft, toks, draft_matches)
+        rel_src = (term.start + term.end) / 2 / max(len(source), 1)
+        best, second = None, None
+        for form, _status in entry.forms("vi"):
+            f_toks = tokens(form)
+            if not f_toks:
+                continue
+            f_units = [[t.key for t in u] for u in self._units(form, f_toks)]
+            f_keys = [k for u in f_units for k in u]
+            capital = form[:1].isupper()
+            for a in range(len(units)):
+                cand = self._best_from(draft, toks, units, a, f_units, f_keys, capital, taken, in_match,
+                                       term_links, term_raw, other_links, rel_src, term_words)
+                for c in cand:
+                    c = (c[0],) + c[1:3] + (form,) + c[3:]
+                    if best is None or c[0] > best[0]:
+                        if best is not None and not _overlap(best, c):
+                            second = best
+                        best = c
+                    elif not _overlap(best, c) and (second is None or c[0] > second[0]):
+                        second = c
+        if best is None:
+            return None
+        score, i, j, form, hits, links, subs, excess, others, L, cls, ua, ub = best
+        start, end = toks[i].start, toks[j - 1].end
+        text = draft[start:end]
+        if match_key(text) in {match_key(f) for f, _ in entry.forms("vi")}:
+            return None  # rendered as the glossary says
+        content = sum(len(units[x]) for x, c in zip(range(ua, ub + 1), cls) if c != "debris")
+        explained = hits + links
+        if explained < (2 if pseudo else 1) or others:
+            return None
+        purity = explained / max(content, 1)
+        coverage = min(1.0, (hits + links + 0.5 * subs) / L)
+        span_keys = {toks[k].key for k in range(i, j)}
+        found_words = sum(1 for w in term_words if self.links(w) & span_keys or w in span_keys)
+        word_share = found_words / len(term_words) if term_words else 0.0
+        conf = 0.3 + 0.3 * purity + 0.25 * coverage + 0.15 * word_share - 0.1 * excess
+        if second is not None and second[0] > score - 1.0:
+            conf -= 0.1  # another place fits almost as well
+        if pseudo:
+            conf *= 0.85
+        conf = round(max(0.0, min(0.97, conf)), 3)
+        words = {c: [" ".join(t.text for t in units[x]) for x, cc in zip(range(ua, ub + 1), cls) if cc == c]
+                 for c in ("hit", "near", "link")}
+        evidence = []
+        if words["hit"] or words["near"]:
+            evidence.append("shares " + ", ".join(words["hit"] + words["near"]) + f" with “{form}”")
+        if words["link"]:
+            evidence.append("lexicon links " + ", ".join(words["link"]) + f" to “{term.text}”")
+        if subs:
+            evidence.append(f"{subs} word(s) of its own wording")
+        if pseudo:
+            evidence.append("pseudo-source: English text of the memory")
+        return Projection(entry, start, end, text, form, conf, evidence, (term.start, term.end), pseudo)
+
+
+_INSIDE_OK = frozenset(match_key(w) for w in ("về", "của", "các", "và"))
+
+
+def _run(items, value) -> int:
+    """Length of the run of *value* at the start of *items*, debris skipped."""
+    n = 0
+    for x in items:
+        if x == value:
+            n += 1
+        elif x != "debris":
+            break
+    return n
+
+
+def _overlap(a, b) -> bool:
+    return a[1] < b[2] and b[1] < a[2]

@@ -1,0 +1,117 @@
+"""Vietnamese word units: which adjacent syllables belong to one word (``Công cộng``, ``thương mại``).
+
+Vietnamese writes a space between the syllables of a word, so an edit that starts or ends
+on a syllable boundary may still cut a word in two (``Bộ An ninh Công cộng`` -> ``Bộ Công an
+cộng``). :class:`WordUnits` tells where a span may start and end, from two kinds of evidence:
+
+- case: in a capitalised name each word starts with a capital (``Bộ Công nghiệp và Thương
+  mại``), so a lower-case content syllable right after a capitalised one belongs to it;
+- bigrams: syllable pairs that occur together in the memory's (and the glossary's)
+  Vietnamese text far more often than apart (counted with :meth:`WordUnits.learn`).
+
+Syllables are the tokens of :func:`tokens` (``\\w+`` runs with their offsets); keys are
+:func:`corpus.normalize.match_key` forms (case, NFC and tone placement folded).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import NamedTuple
+
+from corpus.normalize import match_key
+from tm.qa.garbled import FUNCTION_WORDS
+
+__all__ = ["Token", "tokens", "WordUnits", "is_function"]
+
+_TOKEN = re.compile(r"\w+")
+# Only spaces (or a hyphen) between two syllables of one word.
+_JOIN = re.compile(r"[ \t\-]+\Z")
+# A pair is a word when seen this often, and this share of the rarer syllable's occurrences.
+MIN_PAIR = 2
+MIN_ASSOCIATION = 0.5
+
+
+class Token(NamedTuple):
+    """A syllable (or a digit run) of a text: its offsets, as written, and its key."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokens(text: str) -> list[Token]:
+    """The ``\\w+`` tokens of *text* with offsets and match keys."""
+    return [Token(m.start(), m.end(), m.group(), match_key(m.group())) for m in _TOKEN.finditer(text)]
+
+
+def is_function(tok: Token) -> bool:
+    """A lower-case function word (``của``, ``về``, ``đã``): debris, never a span's edge."""
+    return not tok.capitalised and tok.key in FUNCTION_WORDS
+
+
+class WordUnits:
+    """Which adjacent syllables form one word.
+
+    Parameters:
+        pairs: known two-syllable words as ``(key, key)`` (see :meth:`learn`).
+    """
+
+    def __init__(self, pairs=()):
+        self.pairs = set(pairs)
+
+    @classmethod
+    def learn(cls, texts, *, min_pair: int = MIN_PAIR, min_association: float = MIN_ASSOCIATION) -> "WordUnits":
+        """Two-syllable words of Vietnamese *texts* (memory segments, glossary forms): pairs seen
+        at least *min_pair* times that hold at least *min_association* of the rarer syllable's
+        occurrences; pairs holding a function word are left out."""
+        single, double = Counter(), Counter()
+        for text in texts:
+            toks = tokens(text)
+            single.update(t.key for t in toks)
+            for a, b in zip(toks, toks[1:]):
+                if _JOIN.match(text[a.end:b.start]) and not (a.key.isdigit() or b.key.isdigit()):
+                    double[a.key, b.key] += 1
+        keep = set()
+        for (a, b), n in double.items():
+            if n < min_pair or a in FUNCTION_WORDS or b in FUNCTION_WORDS:
+                continue
+            if n >= min_association * min(single[a], single[b]):
+                keep.add((a, b))
+        return cls(keep)
+
+    def joined(self, text: str, toks: list[Token], i: int) -> bool:
+        """Whether tokens *i* and *i + 1* of *text* are one word."""
+        a, b = toks[i], toks[i + 1]
+        if not _JOIN.match(text[a.end:b.start]):
+            return False
+        if (a.key, b.key) in self.pairs:
+            return True
+        # ``Công cộng``, ``Thương mại``: a capitalised syllable and a lower-case content syllable.
+        return a.capitalised and not b.capitalised and not is_function(b) and not b.key.isdigit() \
+            and a.text[1:].islower()
+
+    def snap(self, text: str, toks: list[Token], i: int, j: int) -> tuple[int, int]:
+        """Token range ``[i, j)`` widened so that it starts and ends on word boundaries."""
+        while i > 0 and self.joined(text, toks, i - 1):
+            i -= 1
+        while j < len(toks) and self.joined(text, toks, j - 1):
+            j += 1
+        return i, j
+
+    def cuts(self, text: str, start: int, end: int) -> bool:
+        """True when the character span ``[start, end)`` of *text* starts or ends inside a word."""
+        toks = tokens(text)
+        inside = [k for k, t in enumerate(toks) if start <= t.start and t.end <= end]
+        if not inside:
+            return False
+        i, j = inside[0], inside[-1]
+        return (i > 0 and self.joined(text, toks, i - 1)) or (j + 1 < len(toks) and self.joined(text, toks, j))
+
+    def __len__(self):
+        return len(self.pairs)
+
