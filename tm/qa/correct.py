@@ -424,8 +424,9 @@ class Corrector:
 
         if doc.lang != "vi":
             return []
-        src = [m for m in source_terms(self.matcher, source, doc.source_lang,
-                                       self.matcher.find(source, doc.source_lang, include_deprecated=False))
+        sl = doc.source_lang or "en"
+        src = [m for m in source_terms(self.matcher, source, sl,
+                                       self.matcher.find(source, sl, include_deprecated=False))
                if not (m.form != m.form.lower() and m.text == m.text.lower())]
         edited = [(c.start, c.end) for c in cands if c.entry_id]
         for c in cands:
@@ -439,7 +440,7 @@ class Corrector:
                 if have[entry_id] >= n:
                     continue
                 best = _fuzzy_span(text, self.by_id[entry_id], doc.lang, taken)
-                if best is not None:
+                if best is not None and not self.projector.units.cuts(text, best[1], best[2]):
                     conf, start, end, form = best
                     taken.append((start, end))
                     out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,
@@ -454,7 +455,7 @@ class Corrector:
             form = self._best_form(doc, p.entry, p.text)
             what = "a pseudo-source (English text of the memory)" if pseudo else "the source"
             out.append(_Cand(p.start, p.end, self._render(doc, form, text, p.start), "term-source",
-                             p.confidence, f"{what} has {p.entry.preferred(doc.source_lang)!r}; this span renders "
+                             p.confidence, f"{what} has {p.entry.preferred(sl)!r}; this span renders "
                              f"it: {p.describe()}", p.entry.id))
         return out
 

@@ -292,8 +292,11 @@ class Projector:
             return None  # rendered as the glossary says
         content = sum(len(units[x]) for x, c in zip(range(ua, ub + 1), cls) if c != "debris")
         explained = hits + links
-        if explained < (2 if pseudo else 1) or others:
+        if explained < 1 or others:
             return None
+        if pseudo and (hits < 2 or entry.type in ("person", "place")
+                       or any(m.start < end and start < m.end and m.entry.id != entry.id for m in draft_matches)):
+            return None  # comparable text: only a term the span visibly shares words with
         purity = explained / max(content, 1)
         coverage = min(1.0, (hits + links + 0.5 * subs) / L)
         span_keys = {toks[k].key for k in range(i, j)}
