@@ -82,7 +82,7 @@ def make_projector(matcher, pairs) -> Projector:
         return Projector(matcher)
     from tm.align.lexicon import Lexicon
 
-    lex = Lexicon.from_pairs(pairs)
+    lex = Lexicon.from_pairs(pairs, threshold=0.2)
     units = WordUnits.learn([v for v, _ in pairs] + [f for e in matcher.entries for f, _ in e.forms("vi")])
     return Projector(matcher, lex, units)
 
@@ -195,7 +195,7 @@ def main(argv=None) -> int:
               f"per 20 segments, {res['clean_changed']} lines changed by correct")
         print("  term edits by confidence: " + ", ".join(
             f"[{lo:.1f},{min(hi, 1):.1f}) {ok}/{k} right" for (lo, hi), (k, ok) in res["bands"].items()))
-        if args.verbose:
+        if args.verbose and name == "dev":  # the held-out set's misses are not looked at
             print("\n".join(res["misses"]))
     return 0
 

@@ -24,7 +24,7 @@ from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietname
 from glossary.matcher import paused_gc
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
 from tm.qa.pairing import Pairing, Segment, pair
-from tm.qa.termspans import project_missing, rendered_elsewhere, source_terms
+from tm.qa.termspans import project_missing, rendered_elsewhere, source_terms, whole_word_matches
 
 __all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker", "check_texts",
            "resolve_languages"]
@@ -59,7 +59,7 @@ _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
 _SYLLABLE = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 # A located rendering of a source term is reported at its span from this confidence on.
-MIN_LOCATED = 0.5
+MIN_LOCATED = 0.4
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3
 # English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
@@ -334,7 +334,9 @@ class Checker:
         src_q = extract(seg.source, sl, text_key=text_keys[0]) if seg.source else []
         # A spelled number ("hai") is only compared when the source has quantities.
         dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
-        draft_matches = _outside(terms(text, dl), dft_q) if text else []
+        draft_matches = whole_word_matches(text, _outside(terms(text, dl), dft_q), self.projector.units, dl,
+                                           self.matcher) \
+            if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
         taken = [(m.start, m.end) for m in draft_matches]
         stats.terms_seen = len(draft_matches)
@@ -456,11 +458,9 @@ class Checker:
                 rendered[eid] += rendered_elsewhere(self._entry(eid), seg.draft, good, dl)
         located = {}
         if dl == "vi" and seg.draft:
-            missing = [m for m in src_matches if rendered[m.entry.id] < sum(
-                1 for x in src_matches if x.entry.id == m.entry.id)]
             spans = {(g.start, g.end) for g in good}
-            for p in project_missing(self.projector, seg.source, seg.draft, missing, good, draft_matches,
-                                     [t for t in taken if t not in spans]):
+            for p in project_missing(self.projector, seg.source, seg.draft, src_matches, good, draft_matches,
+                                     [t for t in taken if t not in spans], have=rendered):
                 if p.confidence >= MIN_LOCATED:
                     located.setdefault(p.entry.id, []).append(p)
         expected = Counter(m.entry.id for m in src_matches)
@@ -491,7 +491,9 @@ class Checker:
             severity = "warning" if m.entry.type in _CONTEXTUAL_TYPES else "error"
             for p in ([] if msg else located.get(eid, [])[:missing]):
                 missing -= 1
-                out.append(Finding("term-mistranslated", severity, seg.number, p.start, p.end, p.text, p.form,
+                p_end = p.report_end or p.end
+                out.append(Finding("term-mistranslated", severity, seg.number, p.start, p_end,
+                                   seg.draft[p.start:p_end], p.form,
                                    f"“{m.text}” is rendered “{p.text}”: the glossary has “{p.form}” "
                                    f"({p.describe()}; confidence {p.confidence:.2f})", p.source_span))
             if missing <= 0:

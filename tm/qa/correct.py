@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from corpus.normalize import canonical_tones, fold, has_vietnamese_diacritics, key, match_key
 from tm.qa import conventions
 from tm.qa.garbled import finder_for
+from tm.qa.termspans import whole_word_matches
 
 __all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE", "Draft",
            "read_draft"]
@@ -249,6 +250,7 @@ class Corrector:
         pairing = pair(draft, source, draft_lang=lang, source_lang=source_lang, matcher=self.matcher)
         pieces = list(_pieces(draft, pairing.segments))
         doc = _DocContext(self, draft, pieces, lang, source_lang, style)
+        doc.min_confidence = min_confidence
         if source is None and self.memory and lang == "vi":
             from tm.qa.pseudo import pseudo_sources
 
@@ -277,7 +279,8 @@ class Corrector:
 
     def _piece(self, doc, text: str, source: str | None, fix_numbers: bool) -> list[_Cand]:
         lang = doc.lang
-        matches = self.matcher.find(text, lang)
+        matches = whole_word_matches(text, self.matcher.find(text, lang), self.projector.units, lang,
+                                     self.matcher)
         good = [m for m in matches if m.status != "deprecated"]
         src_ids = None
         if source is not None:
@@ -428,14 +431,15 @@ class Corrector:
         src = [m for m in source_terms(self.matcher, source, sl,
                                        self.matcher.find(source, sl, include_deprecated=False))
                if not (m.form != m.form.lower() and m.text == m.text.lower())]
-        edited = [(c.start, c.end) for c in cands if c.entry_id]
-        for c in cands:
+        sure = [c for c in cands if c.entry_id and c.confidence >= doc.min_confidence]
+        edited = [(c.start, c.end) for c in sure]
+        for c in sure:
             if c.entry_id:
                 good = good + [_Rendered(self.by_id[c.entry_id], c.start, c.end, c.after)]
         out = []
         if not pseudo:  # a space lost or a letter misread (``BắcTriều Tiên``, ``Kim II- Sung``)
             have = Counter(m.entry.id for m in good)
-            taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in cands]
+            taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in sure]
             for entry_id, n in Counter(m.entry.id for m in src).items():
                 if have[entry_id] >= n:
                     continue
@@ -520,9 +524,11 @@ def _fuzzy_span(text, entry, lang, taken):
                 if _overlaps(start, end, taken):
                     continue
                 window = k.text[ks:ke]
-                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 \
-                        and _SPACES.sub("", window) != _SPACES.sub("", fk):
+                glued = _SPACES.sub("", window) == _SPACES.sub("", fk)
+                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 and not glued:
                     continue
+                if size < n and not glued:
+                    continue  # a syllable short is a different wording (projection's case), not a misspelling
                 ratio = fuzz.ratio(window, fk)
                 if ratio >= 85 and (best is None or ratio > best[0]):
                     best = (ratio, start, end, form)
@@ -619,6 +625,7 @@ class _DocContext:
     def __init__(self, corrector, draft, pieces, lang, source_lang, style):
         self.lang, self.source_lang, self.style = lang, source_lang, style
         self.pseudo, self.piece = None, 0
+        self.min_confidence = DEFAULT_MIN_CONFIDENCE
         self.mentions: Counter = Counter()
         self.usage: dict[str, Counter] = {}
         self._keys: dict[str, set] = {}

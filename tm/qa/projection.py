@@ -34,6 +34,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus.normalize import match_key
+from tm.align.lexicon import MIN_IDF
+from tm.qa.garbled import FUNCTION_WORDS
 from tm.qa.wordunits import Token, WordUnits, is_function, tokens
 
 __all__ = ["Projection", "Projector", "glossary_lexicon", "EN_STOP"]
@@ -70,6 +72,7 @@ class Projection:
     evidence: list = field(default_factory=list)
     source_span: tuple = (0, 0)
     pseudo: bool = False
+    report_end: int | None = None  # where check's finding ends (past a syllable the word may hold)
 
     def describe(self) -> str:
         return "; ".join(self.evidence)
@@ -115,9 +118,14 @@ class Projector:
         out = self._links.get(word)
         if out is None:
             found = set()
-            for lex in self.lexica:
+            for n, lex in enumerate(self.lexica):
                 for tok in lex.tokenize(word):
-                    found |= {match_key(v) for v in lex.links_en.get(tok, ())}
+                    for v in lex.links_en.get(tok, ()):
+                        k = match_key(v)
+                        # The memory's links to function words and common syllables are noise.
+                        if n and (k in FUNCTION_WORDS or lex.idf_vi.get(v, MIN_IDF) < MIN_IDF):
+                            continue
+                        found.add(k)
             out = self._links[word] = frozenset(found)
         return out
 
@@ -128,7 +136,9 @@ class Projector:
         for k, t in enumerate(toks):
             cur.append(t)
             one = k + 1 < len(toks) and any(s <= t.start and toks[k + 1].end <= e for s, e in spans)
-            if k + 1 >= len(toks) or not (one or self.units.joined(text, toks, k)):
+            edge = k + 1 < len(toks) and any(s <= t.start < e <= toks[k + 1].start or
+                                             t.end <= s <= toks[k + 1].start for s, e in spans)
+            if k + 1 >= len(toks) or not (one or (not edge and self.units.joined(text, toks, k))):
                 out.append(cur)
                 cur = []
         return out
@@ -189,6 +199,10 @@ class Projector:
                 links += len(keys)
                 cls.append("link")
                 said |= self._said(keys, term_words)
+                for k in keys:
+                    if need[k] > 0:
+                        need[k] -= 1
+                        hit_units.add(f_unit_of[k])
             elif any(need[k] > 0 for k in keys):
                 for k in keys:
                     if need[k] > 0:
@@ -250,7 +264,11 @@ class Projector:
         term_links = set().union(*(self.links(w) for w in term_words)) if term_words else set()
         term_raw = {w for w in term_words}
         outside = _en_words(source[:term.start] + " " + source[term.end:])
-        other_links = set().union(*(self.links(w) for w in outside)) - term_links if outside else set()
+        # Syllables linked to source words outside the term, unless the draft has more of them
+        # than those words need (``hai bên`` for ``two sides`` once, then for ``bilateral``).
+        need_other = Counter(k for w in outside for k in self.links(w) - term_links)
+        in_draft = Counter(t.key for t in tokens(draft))
+        other_links = {k for k, n in need_other.items() if in_draft[k] <= n}
         n = len(toks)
         taken = [False] * n
         for s, e in blocked:
@@ -303,6 +321,15 @@ class Projector:
         found_words = sum(1 for w in term_words if self.links(w) & span_keys or w in span_keys)
         word_share = found_words / len(term_words) if term_words else 0.0
         conf = 0.3 + 0.3 * purity + 0.25 * coverage + 0.15 * word_share - 0.1 * excess
+        # A lower-case content syllable right after a span that ends on one: the draft's word may
+        # go on (``Tổng thư | ký``); report it with the span, never edit on such an edge.
+        doubt = None
+        if j < n and toks[j - 1].key not in _FORM_END_OK and not toks[j - 1].capitalised \
+                and _INNER.match(draft[toks[j - 1].end:toks[j].start]) and not draft[toks[j - 1].end:toks[j].start].strip() \
+                and not toks[j].capitalised and not is_function(toks[j]) and not toks[j].key.isdigit() \
+                and toks[j].key not in other_links and in_match[j] is None:
+            doubt = toks[j]
+            conf -= 0.3
         if second is not None and second[0] > score - 1.0:
             conf -= 0.1  # another place fits almost as well
         if pseudo:
@@ -319,9 +346,13 @@ class Projector:
             evidence.append(f"{subs} word(s) of its own wording")
         if pseudo:
             evidence.append("pseudo-source: English text of the memory")
-        return Projection(entry, start, end, text, form, conf, evidence, (term.start, term.end), pseudo)
+        if doubt is not None:
+            evidence.append(f"the word may go on with “{doubt.text}”: not edited")
+        return Projection(entry, start, end, text, form, conf, evidence, (term.start, term.end), pseudo,
+                          doubt.end if doubt is not None else None)
 
 
+_FORM_END_OK = frozenset()
 _INSIDE_OK = frozenset(match_key(w) for w in ("về", "của", "các", "và"))
 
 

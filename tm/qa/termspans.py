@@ -5,6 +5,10 @@ the draft renders the others (:mod:`tm.qa.projection`).
   ``thiết lập quan hệ ngoại giao``).
 - A title the glossary admits only before a name (``Chủ tịch {name}``: ``Chủ tịch Hồ Chí Minh``
   for ``President Ho Chi Minh``) is rendered there (:meth:`glossary.model.Entry.templates`).
+- A draft match that is only part of a longer word or name is no occurrence of its term
+  (:func:`whole_word_matches`): ``hội Hữu nghị …`` inside ``Hiệp hội Hữu nghị …``, ``Chủ tịch
+  Hội nghị Nhân dân Tối cao`` inside ``Đoàn Chủ tịch Hội nghị Nhân dân Tối cao``, the deprecated
+  truncation ``Bộ Văn hóa`` at the head of ``Bộ Văn hóa, Thể dục Thể thao và Du lịch``.
 - English source terms are also matched in their inflected forms (``memorandums of
   understanding``, ``established diplomatic relations``, the ``Party's``) and with a hyphen
   dropped (``multi-faceted``).
@@ -16,7 +20,9 @@ from collections import Counter
 
 from corpus.normalize import match_key
 
-__all__ = ["source_terms", "rendered_elsewhere", "project_missing"]
+__all__ = ["source_terms", "rendered_elsewhere", "project_missing", "whole_word_matches"]
+
+_CONTINUES = re.compile(r"[ \t]*,?[ \t]+[^\W\d_]")
 
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)?(?:['’]s)?")
 
@@ -116,13 +122,23 @@ def rendered_elsewhere(entry, draft: str, good, lang: str = "vi") -> int:
 
 
 def project_missing(projector, source: str, draft: str, src_matches, good, draft_matches, extra_taken=(),
-                    *, pseudo: bool = False, lang: str = "vi") -> list:
+                    *, pseudo: bool = False, lang: str = "vi", have=None) -> list:
     """Projections (:class:`tm.qa.projection.Projection`) of the source terms the draft does not
-    render, each on a span no other located term or rendered term holds."""
-    have = Counter(m.entry.id for m in good)
-    for m in src_matches:
-        if have[m.entry.id] < sum(1 for x in src_matches if x.entry.id == m.entry.id):
-            have[m.entry.id] += rendered_elsewhere(m.entry, draft, good, lang)
+    render, each on a span no other located term or rendered term holds.
+
+    Parameters:
+        src_matches: all the source segment's term matches.
+        good: the draft's matches of preferred and admitted forms (and terms other rules put in).
+        have: occurrences of each entry already rendered (counted from *good* when None, with
+            :func:`rendered_elsewhere`).
+    """
+    if have is None:
+        have = Counter(m.entry.id for m in good)
+        for eid in {m.entry.id for m in src_matches}:
+            if have[eid] < sum(1 for x in src_matches if x.entry.id == eid):
+                have[eid] += rendered_elsewhere(next(m.entry for m in src_matches if m.entry.id == eid),
+                                                draft, good, lang)
+    have = Counter(have)
     expected = {m.entry.id for m in src_matches}
     blocked = [(g.start, g.end) for g in good if g.entry.id in expected] + list(extra_taken)
     out = []
@@ -135,3 +151,68 @@ def project_missing(projector, source: str, draft: str, src_matches, good, draft
             out.append(p)
             blocked.append((p.start, p.end))
     return out
+
+
+def whole_word_matches(text: str, matches, units, lang: str = "vi", matcher=None) -> list:
+    """*matches* of a Vietnamese *text* without those that are part of a longer word or name:
+
+    - the match starts with a lower-case syllable where its form has a capital, right after a
+      capitalised syllable it forms a word with (``Hiệp hội`` holds ``hội Hữu nghị …``);
+    - an office or body right after a capitalised word of one syllable that starts no sentence
+      and belongs to no other term (``Đoàn Chủ tịch …``);
+    - a deprecated truncation of a form of its entry followed by the rest of a name (a comma or a
+      space, then a word: ``Bộ Văn hóa, Thể dục Thể thao và Du lịch``).
+
+    With *matcher*, the terms inside a match left out are looked for again (``Việt Nam`` in
+    ``hội Hữu nghị Triều Tiên - Việt Nam``).
+    """
+    if lang != "vi" or not matches:
+        return list(matches)
+    from tm.qa.wordunits import tokens
+
+    toks = tokens(text)
+    index = {t.start: k for k, t in enumerate(toks)}
+    spans = [(m.start, m.end) for m in matches]
+    out = []
+    for m in matches:
+        k = index.get(m.start)
+        if k is not None and k > 0:
+            prev = toks[k - 1]
+            gap = text[prev.end:m.start]
+            if m.form[:1].isupper() and m.text[:1].islower() and units.joined(text, toks, k - 1):
+                out += _inner(matcher, text, m, lang)
+                continue
+            if m.entry.type in ("office", "organisation") and gap == " " and prev.capitalised \
+                    and not (k > 1 and units.joined(text, toks, k - 2)) and _starts_no_sentence(text, toks, k - 1) \
+                    and not any(s <= prev.start < e for s, e in spans) and m.text[:1].isupper():
+                out += _inner(matcher, text, m, lang)
+                continue
+        if m.status == "deprecated" and _CONTINUES.match(text, m.end):
+            key = match_key(m.text)
+            if any(match_key(f).startswith(key + " ") or match_key(f).startswith(key + ",")
+                   for f, _ in m.entry.forms(lang)):
+                continue
+        out.append(m)
+    return sorted(out, key=lambda x: x.start)
+
+
+def _inner(matcher, text: str, m, lang: str) -> list:
+    """Matches of other entries inside the match *m* of *text*, with offsets in *text*."""
+    if matcher is None:
+        return []
+    second = re.search(r"\W+", text[m.start:m.end])
+    if second is None:
+        return []
+    base = m.start + second.end()  # past the match's first word, which belongs to the word before
+    out = []
+    for inner in matcher.find(text[base:m.end], lang):
+        if inner.entry.id != m.entry.id:
+            out.append(inner._replace(start=inner.start + base, end=inner.end + base))
+    return out
+
+
+def _starts_no_sentence(text: str, toks, k: int) -> bool:
+    if k == 0:
+        return False
+    between = text[toks[k - 1].end:toks[k].start]
+    return not re.search(r"[.!?:;\n]", between)
