@@ -480,16 +480,16 @@ class Checker:
                 continue
             preferred = m.entry.preferred(dl)
             times = f" ({n} in the source, {n - missing} in the draft)" if n > 1 else ""
-            start, end, msg = 0, len(seg.draft), ""
+            start, end, msg, confused = 0, len(seg.draft), "", False
             for c in good:
                 if c.entry.id in m.entry.confused_with and c.entry.id not in expected:
-                    start, end = c.start, c.end
+                    start, end, confused = c.start, c.end, True
                     msg = f"; “{c.text}” is “{c.entry.preferred('en')}”, often confused with it"
                     break
             if eid in draft_ids and not msg:
                 msg = "; found fewer times than in the source"
             severity = "warning" if m.entry.type in _CONTEXTUAL_TYPES else "error"
-            for p in ([] if msg else located.get(eid, [])[:missing]):
+            for p in ([] if confused else located.get(eid, [])[:missing]):
                 missing -= 1
                 p_end = p.report_end or p.end
                 out.append(Finding("term-mistranslated", severity, seg.number, p.start, p_end,

@@ -225,15 +225,14 @@ class Projector:
             missing = sum(1 for x in range(len(f_units)) if x not in hit_units)
             left = sum(1 for x in range(len(f_units)) if x not in hit_units and found and x < found[0])
             right = sum(1 for x in range(len(f_units)) if x not in hit_units and found and x > found[-1])
-            if not found:
-                left = right = missing
             inner_budget = max(0, missing - left - right)
             lead = _run(cls, "unexplained")
             trail = _run(cls[::-1], "unexplained")
             inner = cls.count("unexplained") - lead - trail
-            budget_links = max(0, missing - (links > 0))
-            subs = min(lead, left) + min(trail, right) + min(inner, inner_budget + max(0, budget_links - left - right))
-            subs = min(subs, missing)
+            total = max(0, missing - min(1, cls.count("link")))
+            if not capital:  # a phrase's edges are unclear: no more new wording than words unsaid
+                total = min(total, 2 * sum(1 for w in term_words if w not in said))
+            subs = min(total, min(lead, left if found else total) + min(trail, right if found else total) + inner)
             excess = cls.count("unexplained") - subs
             unmatched = max(0, missing - subs - (1 if links else 0))
             end = u[-1].end
@@ -330,6 +329,8 @@ class Projector:
                 and toks[j].key not in other_links and in_match[j] is None:
             doubt = toks[j]
             conf -= 0.3
+        if form[:1].isupper() and _whole_name(draft, toks, i, j):
+            conf += 0.1  # the span is a whole capitalised name of the draft
         if second is not None and second[0] > score - 1.0:
             conf -= 0.1  # another place fits almost as well
         if pseudo:
@@ -354,6 +355,18 @@ class Projector:
 
 _FORM_END_OK = frozenset()
 _INSIDE_OK = frozenset(match_key(w) for w in ("về", "của", "các", "và"))
+
+
+def _whole_name(text: str, toks, i: int, j: int) -> bool:
+    """Whether tokens ``[i, j)`` are a whole run of capitalised words: no capitalised word right
+    before or after them (only spaces between), and the run starts with a capital."""
+    if not toks[i].capitalised:
+        return False
+    if i > 0 and toks[i - 1].capitalised and not text[toks[i - 1].end:toks[i].start].strip():
+        return False
+    if j < len(toks) and toks[j].capitalised and not text[toks[j - 1].end:toks[j].start].strip():
+        return False
+    return True
 
 
 def _run(items, value) -> int:
