@@ -254,7 +254,8 @@ class Corrector:
         if source is None and self.memory and lang == "vi":
             from tm.qa.pseudo import pseudo_sources
 
-            doc.pseudo = pseudo_sources([p[3] for p in pieces], self.memory, self.matcher)
+            doc.pseudo = pseudo_sources([p[3] for p in pieces], self.memory, self.matcher,
+                                        lexicon=self.projector.lexica[-1])
         applied, suggested = [], []
         starts = _line_starts(draft)
         for n_piece, (seg, seg_off, abs_off, text) in enumerate(pieces):

@@ -215,9 +215,9 @@ class Projector:
                 cls.append("other")
                 continue
             else:
-                if capital and not u[0].capitalised:
-                    break  # a name's words are capitalised in title-case drafts; a lower-case word ends it
                 cls.append("unexplained")
+                if capital and not u[0].capitalised:
+                    continue  # inside a name a lower-case word may stand (``Hội nghị chuyên đề``), never at its end
             if hits + links + near == 0:
                 continue
             # Budgets: the form's words with none of their syllables found, before/after the found ones.
@@ -226,21 +226,28 @@ class Projector:
             left = sum(1 for x in range(len(f_units)) if x not in hit_units and found and x < found[0])
             right = sum(1 for x in range(len(f_units)) if x not in hit_units and found and x > found[-1])
             inner_budget = max(0, missing - left - right)
-            lead = _run(cls, "unexplained")
-            trail = _run(cls[::-1], "unexplained")
-            inner = cls.count("unexplained") - lead - trail
+            # Unexplained words, counted as words (two lower-case syllables of unknown grouping
+            # make one: ``chuyên đề``), at the start, at the end and inside.
+            words = _word_counts(cls, units[a:b + 1])
+            lead, trail, inner = words["lead"], words["trail"], words["inner"]
             total = max(0, missing - min(1, cls.count("link")))
+            unx = sum(len(units[a + k]) for k, c in enumerate(cls) if c == "unexplained")
+            unsaid = sum(1 for w in term_words if w not in said)
             if not capital:  # a phrase's edges are unclear: no more new wording than words unsaid
-                total = min(total, 2 * sum(1 for w in term_words if w not in said))
+                total = min(total, unsaid)
             subs = min(total, min(lead, left if found else total) + min(trail, right if found else total) + inner)
-            excess = cls.count("unexplained") - subs
+            excess = lead + trail + inner - subs
+            if not capital and unx > 2 * unsaid:  # two syllables at most for each word unsaid
+                extra = (unx - 2 * unsaid + 1) // 2
+                subs, excess = max(0, subs - extra), excess + min(extra, subs)
+            sub_syl = unx * subs / max(1, subs + excess)
             unmatched = max(0, missing - subs - (1 if links else 0))
             end = u[-1].end
             length = index[id(u[-1])] + 1 - i
             rel = (toks[i].start + end) / 2 / max(len(draft), 1)
-            score = (hits + _W_LINK * links + 0.5 * near + _W_SUB * subs - _W_EXCESS * excess - _W_OTHER * others
+            score = (hits + _W_LINK * links + 0.5 * near + _W_SUB * sub_syl - _W_EXCESS * excess - _W_OTHER * others
                      - 0.1 * unmatched - _W_LEN * length - _W_POS * abs(rel - rel_src))
-            out.append((score, i, index[id(u[-1])] + 1, hits, links + near / 2, subs, excess, others, L,
+            out.append((score, i, index[id(u[-1])] + 1, hits, links + near / 2, sub_syl, excess, others, L,
                         list(cls), a, b))
         return out
 
@@ -329,7 +336,7 @@ class Projector:
                 and toks[j].key not in other_links and in_match[j] is None:
             doubt = toks[j]
             conf -= 0.3
-        if form[:1].isupper() and _whole_name(draft, toks, i, j):
+        if form[:1].isupper() and _whole_name(draft, toks, i, j, in_match):
             conf += 0.1  # the span is a whole capitalised name of the draft
         if second is not None and second[0] > score - 1.0:
             conf -= 0.1  # another place fits almost as well
@@ -344,7 +351,7 @@ class Projector:
         if words["link"]:
             evidence.append("lexicon links " + ", ".join(words["link"]) + f" to “{term.text}”")
         if subs:
-            evidence.append(f"{subs} word(s) of its own wording")
+            evidence.append(f"{round(subs)} syllable(s) of its own wording")
         if pseudo:
             evidence.append("pseudo-source: English text of the memory")
         if doubt is not None:
@@ -357,16 +364,46 @@ _FORM_END_OK = frozenset()
 _INSIDE_OK = frozenset(match_key(w) for w in ("về", "của", "các", "và"))
 
 
-def _whole_name(text: str, toks, i: int, j: int) -> bool:
+def _whole_name(text: str, toks, i: int, j: int, in_match) -> bool:
     """Whether tokens ``[i, j)`` are a whole run of capitalised words: no capitalised word right
-    before or after them (only spaces between), and the run starts with a capital."""
+    before or after them (only spaces between) but a place or person of the glossary (``Bộ Văn
+    hoá | Việt Nam``), and the run starts with a capital."""
+    def named(k):
+        m = in_match[k]
+        return m is not None and m.entry.type in ("place", "person")
+
     if not toks[i].capitalised:
         return False
-    if i > 0 and toks[i - 1].capitalised and not text[toks[i - 1].end:toks[i].start].strip():
+    if i > 0 and toks[i - 1].capitalised and not text[toks[i - 1].end:toks[i].start].strip() and not named(i - 1):
         return False
-    if j < len(toks) and toks[j].capitalised and not text[toks[j - 1].end:toks[j].start].strip():
+    if j < len(toks) and toks[j].capitalised and not text[toks[j - 1].end:toks[j].start].strip() and not named(j):
         return False
     return True
+
+
+def _word_counts(cls, units) -> dict:
+    """Words of the runs of unexplained units of a span, at its start (``lead``), its end
+    (``trail``) and inside: a run's capitalised or multi-syllable units are a word each, its
+    lone lower-case syllables one word per two."""
+    runs, cur = [], None
+    for k, c in enumerate(cls):
+        if c == "unexplained":
+            if cur is None:
+                cur = [k, k]
+                runs.append(cur)
+            cur[1] = k
+        elif c != "debris":
+            cur = None
+    out = {"lead": 0, "trail": 0, "inner": 0}
+    first = next((k for k, c in enumerate(cls) if c != "debris"), 0)
+    last = max((k for k, c in enumerate(cls) if c != "debris"), default=0)
+    for lo, hi in runs:
+        us = [units[k] for k in range(lo, hi + 1) if cls[k] == "unexplained"]
+        loose = sum(1 for u in us if len(u) == 1 and not u[0].capitalised)
+        n = len(us) - loose + (loose + 1) // 2
+        where = "lead" if lo == first else "trail" if hi == last else "inner"
+        out[where] += n
+    return out
 
 
 def _run(items, value) -> int:

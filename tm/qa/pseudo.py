@@ -32,13 +32,17 @@ def memory_sentences(store, *, limit: int = 20000) -> list[str]:
     return out
 
 
-def pseudo_sources(draft_texts, english, matcher, *, min_score: float = MIN_SCORE) -> list:
-    """For each of *draft_texts*, the best English sentence of *english*, or None."""
+def pseudo_sources(draft_texts, english, matcher, *, lexicon=None, min_score: float = MIN_SCORE) -> list:
+    """For each of *draft_texts*, the best English sentence of *english*, or None.
+
+    Parameters:
+        lexicon: a :class:`tm.align.lexicon.Lexicon` whose links also count (the glossary's own).
+    """
     from tm.align.comparable import score_matrix
 
     if not english or not draft_texts:
         return [None] * len(draft_texts)
-    scores = score_matrix(list(draft_texts), list(english), matcher)
+    scores = score_matrix(list(draft_texts), list(english), matcher, lexicon)
     out = []
     for row in scores:
         j = int(row.argmax()) if len(row) else -1
