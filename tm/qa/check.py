@@ -491,9 +491,9 @@ class Checker:
             severity = "warning" if m.entry.type in _CONTEXTUAL_TYPES else "error"
             for p in ([] if confused else located.get(eid, [])[:missing]):
                 missing -= 1
-                p_end = p.report_end or p.end
-                out.append(Finding("term-mistranslated", severity, seg.number, p.start, p_end,
-                                   seg.draft[p.start:p_end], p.form,
+                p_start, p_end = p.report_start if p.report_start is not None else p.start, p.report_end or p.end
+                out.append(Finding("term-mistranslated", severity, seg.number, p_start, p_end,
+                                   seg.draft[p_start:p_end], p.form,
                                    f"“{m.text}” is rendered “{p.text}”: the glossary has “{p.form}” "
                                    f"({p.describe()}; confidence {p.confidence:.2f})", p.source_span))
             if missing <= 0:

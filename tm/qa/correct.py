@@ -255,7 +255,7 @@ class Corrector:
             from tm.qa.pseudo import pseudo_sources
 
             doc.pseudo = pseudo_sources([p[3] for p in pieces], self.memory, self.matcher,
-                                        lexicon=self.projector.lexica[-1])
+                                        projector=self.projector)
         applied, suggested = [], []
         starts = _line_starts(draft)
         for n_piece, (seg, seg_off, abs_off, text) in enumerate(pieces):

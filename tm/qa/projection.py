@@ -72,7 +72,8 @@ class Projection:
     evidence: list = field(default_factory=list)
     source_span: tuple = (0, 0)
     pseudo: bool = False
-    report_end: int | None = None  # where check's finding ends (past a syllable the word may hold)
+    report_end: int | None = None  # where check's finding ends (past a word the span may go on with)
+    report_start: int | None = None  # where it starts (before such a word)
 
     def describe(self) -> str:
         return "; ".join(self.evidence)
@@ -155,8 +156,10 @@ class Projector:
         first = units[a][0]
         index = {id(t): k for k, t in enumerate(toks)}
         i = index[id(first)]
-        if taken[i] or (len(units[a]) == 1 and is_function(first)) or (capital and not first.capitalised):
+        if taken[i] or (len(units[a]) == 1 and is_function(first)):
             return []
+        if capital and not first.capitalised and not all(t.key in f_keys for t in units[a]):
+            return []  # a name starts with a capital, or (scrambled) with a word of the form
         f_set = set(f_keys)
         need = Counter(f_keys)
         L = len(f_keys)
@@ -184,8 +187,8 @@ class Projector:
                     and not set(keys) & (term_links | term_raw):
                 break
             if len(u) == 1 and is_function(u[0]) and u[0].key not in f_set:
-                if u[0].key not in _INSIDE_OK:
-                    break
+                if u[0].key not in _INSIDE_OK or not capital:
+                    break  # a phrase holds no function word its forms lack; a name may (``về``, ``của``)
                 cls.append("debris")
                 continue
             if all(need[k] > 0 for k in keys) and len(keys) <= sum(need[k] for k in set(keys)):
@@ -250,6 +253,46 @@ class Projector:
             out.append((score, i, index[id(u[-1])] + 1, hits, links + near / 2, sub_syl, excess, others, L,
                         list(cls), a, b))
         return out
+
+    def _doubt(self, draft, toks, units, ua, ub, *, capital, related, other_links, in_match, taken):
+        """``(left, right)``: the character span of the word next to the span's first and last words
+        when the span may go on with it, else None; units *ua*..*ub* are the span's.
+
+        A neighbour (only spaces between) is in doubt when it is a lower-case content syllable after
+        a span ending on a lower-case one (``Tổng thư | ký``), a capitalised word continuing a name
+        (``Thỏa thuận Hỗ trợ Pháp lý | Lẫn nhau``), or a word related to the term (linked to its
+        source words or sharing a syllable with its forms: ``chiến tranh | kháng chiến``)."""
+        index = {id(t): k for k, t in enumerate(toks)}
+
+        def check(u_no, side):
+            if u_no < 0 or u_no >= len(units):
+                return None
+            u = units[u_no]
+            inner_edge = units[ub][-1] if side == "right" else units[ua][0]
+            gap = draft[inner_edge.end:u[0].start] if side == "right" else draft[u[-1].end:inner_edge.start]
+            if gap.strip():
+                return None
+            ks = [index[id(t)] for t in u]
+            if any(taken[k] for k in ks) or all(t.key.isdigit() for t in u):
+                return None
+            if len(u) == 1 and is_function(u[0]):
+                return None
+            keys = {t.key for t in u}
+            if keys & other_links:
+                return None
+            m = in_match[ks[0]]
+            if m is not None and m.entry.type in ("place", "person") and not keys & related:
+                return None
+            span = (u[0].start, u[-1].end)
+            if side == "right" and not inner_edge.capitalised and not u[0].capitalised and m is None:
+                return span
+            if capital and u[0].capitalised and m is None:
+                return span
+            if keys & related:
+                return span
+            return None
+
+        return check(ua - 1, "left"), check(ub + 1, "right")
 
     def locate(self, source: str, draft: str, term, *, draft_matches=(), blocked=(), pseudo: bool = False):
         """The :class:`Projection` of the source term match *term* in *draft*, or None.
@@ -318,8 +361,10 @@ class Projector:
         explained = hits + links
         if explained < 1 or others:
             return None
+        f_all = {t.key for f, _ in entry.forms("vi") for t in tokens(f)}
         if pseudo and (hits < 2 or entry.type in ("person", "place")
-                       or any(m.start < end and start < m.end and m.entry.id != entry.id for m in draft_matches)):
+                       or any(m.start < end and start < m.end and m.entry.id != entry.id
+                              and not {t.key for t in tokens(m.text)} <= f_all for m in draft_matches)):
             return None  # comparable text: only a term the span visibly shares words with
         purity = explained / max(content, 1)
         coverage = min(1.0, (hits + links + 0.5 * subs) / L)
@@ -327,21 +372,21 @@ class Projector:
         found_words = sum(1 for w in term_words if self.links(w) & span_keys or w in span_keys)
         word_share = found_words / len(term_words) if term_words else 0.0
         conf = 0.3 + 0.3 * purity + 0.25 * coverage + 0.15 * word_share - 0.1 * excess
-        # A lower-case content syllable right after a span that ends on one: the draft's word may
-        # go on (``Tổng thư | ký``); report it with the span, never edit on such an edge.
-        doubt = None
-        if j < n and toks[j - 1].key not in _FORM_END_OK and not toks[j - 1].capitalised \
-                and _INNER.match(draft[toks[j - 1].end:toks[j].start]) and not draft[toks[j - 1].end:toks[j].start].strip() \
-                and not toks[j].capitalised and not is_function(toks[j]) and not toks[j].key.isdigit() \
-                and toks[j].key not in other_links and in_match[j] is None:
-            doubt = toks[j]
-            conf -= 0.3
+        # Edges in doubt: the draft's word or name may go on past the span. Reported with the
+        # span, never edited (an edit there would leave part of the word behind).
+        f_all = {t.key for f, _ in entry.forms("vi") for t in tokens(f)}
+        related = term_links | term_raw | f_all
+        doubt_left, doubt_right = self._doubt(draft, toks, units, ua, ub, capital=form[:1].isupper(),
+                                              related=related, other_links=other_links, in_match=in_match,
+                                              taken=taken)
         if form[:1].isupper() and _whole_name(draft, toks, i, j, in_match):
             conf += 0.1  # the span is a whole capitalised name of the draft
         if second is not None and second[0] > score - 1.0:
             conf -= 0.1  # another place fits almost as well
         if pseudo:
             conf *= 0.85
+        if doubt_left is not None or doubt_right is not None:
+            conf = min(conf, _DOUBT_CAP)
         conf = round(max(0.0, min(0.97, conf)), 3)
         words = {c: [" ".join(t.text for t in units[x]) for x, cc in zip(range(ua, ub + 1), cls) if cc == c]
                  for c in ("hit", "near", "link")}
@@ -354,13 +399,15 @@ class Projector:
             evidence.append(f"{round(subs)} syllable(s) of its own wording")
         if pseudo:
             evidence.append("pseudo-source: English text of the memory")
-        if doubt is not None:
-            evidence.append(f"the word may go on with “{doubt.text}”: not edited")
+        for d in (doubt_left, doubt_right):
+            if d is not None:
+                evidence.append(f"the name or word may go on with “{draft[d[0]:d[1]]}”: not edited")
         return Projection(entry, start, end, text, form, conf, evidence, (term.start, term.end), pseudo,
-                          doubt.end if doubt is not None else None)
+                          doubt_right[1] if doubt_right is not None else None,
+                          doubt_left[0] if doubt_left is not None else None)
 
 
-_FORM_END_OK = frozenset()
+_DOUBT_CAP = 0.6  # the confidence of a span whose edge is in doubt: a suggestion, never an edit
 _INSIDE_OK = frozenset(match_key(w) for w in ("về", "của", "các", "và"))
 
 

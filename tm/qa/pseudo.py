@@ -1,8 +1,8 @@
 """A pseudo-source for a draft that has none: the memory's English sentences on the same facts.
 
 A Vietnamese draft without its source may still be about events the memory holds in English
-(comparable or parallel units, English documents: seeds 001/002 for seed 000). Each draft
-segment gets the English sentence that shares the most rare facts with it (numbers and dates,
+(comparable or parallel units, English documents: seeds 001/002 for seed 000). Each sentence of
+a draft segment gets the English sentence that shares the most rare facts with it (numbers and dates,
 glossary terms, names; :func:`tm.align.comparable.score_matrix`), when that sentence is clearly the
 best (a score of at least :data:`MIN_SCORE`). ``correct`` projects that sentence's terms onto the
 draft (:mod:`tm.qa.projection`) with lower confidence and says so in the edit log.
@@ -32,19 +32,63 @@ def memory_sentences(store, *, limit: int = 20000) -> list[str]:
     return out
 
 
-def pseudo_sources(draft_texts, english, matcher, *, lexicon=None, min_score: float = MIN_SCORE) -> list:
+def _link_scores(pieces, english, projector):
+    """``[i][j]``: the share of English sentence *j*'s content words (weighted by their rarity
+    among *english*) that the projector's lexica link to a syllable of Vietnamese *pieces[i]*."""
+    import math
+    import re
+
+    import numpy as np
+
+    from tm.qa.projection import EN_STOP
+    from tm.qa.wordunits import tokens
+
+    words = [{w.lower() for w in re.findall(r"[A-Za-z]+", e)} - EN_STOP for e in english]
+    df: dict = {}
+    for ws in words:
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    n = len(english) + 1
+    idf = {w: math.log(n / c) for w, c in df.items()}
+    keys = [{t.key for t in tokens(p)} for p in pieces]
+    out = np.zeros((len(pieces), len(english)))
+    for j, ws in enumerate(words):
+        total = sum(idf[w] for w in ws)
+        if not total:
+            continue
+        linked = {w: projector.links(w) for w in ws}
+        for i, ks in enumerate(keys):
+            out[i, j] = sum(idf[w] for w in ws if linked[w] & ks) / total
+    return out
+
+
+def pseudo_sources(draft_texts, english, matcher, *, projector=None, min_score: float = MIN_SCORE) -> list:
     """For each of *draft_texts*, the best English sentence of *english*, or None.
 
     Parameters:
-        lexicon: a :class:`tm.align.lexicon.Lexicon` whose links also count (the glossary's own).
+        projector: a :class:`tm.qa.projection.Projector` whose lexica's links also count (up to 3
+            points for an English sentence whose words all have a linked syllable in the draft).
     """
     from tm.align.comparable import score_matrix
 
     if not english or not draft_texts:
         return [None] * len(draft_texts)
-    scores = score_matrix(list(draft_texts), list(english), matcher, lexicon)
-    out = []
-    for row in scores:
+    from corpus.segment import split_sentences
+
+    # Each sentence of a segment gets its own English sentence (a line may hold two).
+    pieces, owner = [], []
+    for n, text in enumerate(draft_texts):
+        for span in split_sentences(text, "vi") or []:
+            pieces.append(span.text)
+            owner.append(n)
+    if not pieces:
+        return [None] * len(draft_texts)
+    scores = score_matrix(pieces, list(english), matcher)
+    if projector is not None:
+        scores = scores + 3.0 * _link_scores(pieces, list(english), projector)
+    chosen: list = [[] for _ in draft_texts]
+    for n, row in zip(owner, scores):
         j = int(row.argmax()) if len(row) else -1
-        out.append(english[j] if j >= 0 and row[j] >= min_score else None)
-    return out
+        if j >= 0 and row[j] >= min_score and english[j] not in chosen[n]:
+            chosen[n].append(english[j])
+    return [" ".join(c) if c else None for c in chosen]
