@@ -530,6 +530,10 @@ def _fuzzy_span(text, entry, lang, taken):
                     continue
                 if size < n and not glued:
                     continue  # a syllable short is a different wording (projection's case), not a misspelling
+                wsyl = Counter(_TOKEN.findall(window))
+                odd_w, odd_f = " ".join((wsyl - fsyl).elements()), " ".join((fsyl - wsyl).elements())
+                if not glued and odd_w and fuzz.ratio(odd_w, odd_f) < 50:
+                    continue  # another word (``chống lại`` for ``chống Mỹ``), not the same one misspelt
                 ratio = fuzz.ratio(window, fk)
                 if ratio >= 85 and (best is None or ratio > best[0]):
                     best = (ratio, start, end, form)

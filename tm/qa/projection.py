@@ -281,6 +281,8 @@ class Projector:
             if keys & other_links:
                 return None
             m = in_match[ks[0]]
+            if m is not None and any({t.key for t in tokens(f)} <= related for f, _ in m.entry.forms("vi")):
+                return (m.start, m.end)  # a term one of whose forms the term's form holds (``Hoa Kỳ`` = ``Mỹ``)
             if m is not None and m.entry.type in ("place", "person") and not keys & related:
                 return None
             span = (u[0].start, u[-1].end)

@@ -187,11 +187,13 @@ def whole_word_matches(text: str, matches, units, lang: str = "vi", matcher=None
                     and not any(s <= prev.start < e for s, e in spans) and m.text[:1].isupper():
                 out += _inner(matcher, text, m, lang)
                 continue
-        if m.status == "deprecated" and _CONTINUES.match(text, m.end):
+        nxt = _CONTINUES.match(text, m.end)
+        if m.status == "deprecated" and nxt:
             key = match_key(m.text)
-            if any(match_key(f).startswith(key + " ") or match_key(f).startswith(key + ",")
-                   for f, _ in m.entry.forms(lang)):
-                continue
+            word = match_key(re.match(r"\w+", text[nxt.end() - 1:]).group())
+            rests = [match_key(f)[len(key):] for f, _ in m.entry.forms(lang) if match_key(f).startswith(key)]
+            if any(word in re.findall(r"\w+", rest) for rest in rests):
+                continue  # the name goes on with the rest of a form
         out.append(m)
     return sorted(out, key=lambda x: x.start)
 
