@@ -381,6 +381,14 @@ class Projector:
         doubt_left, doubt_right = self._doubt(draft, toks, units, ua, ub, capital=form[:1].isupper(),
                                               related=related, other_links=other_links, in_match=in_match,
                                               taken=taken)
+        if doubt_right is not None and entry.type == "office" and j + 1 < n \
+                and toks[j].start == doubt_right[0] and toks[j].end == doubt_right[1] \
+                and toks[j + 1].capitalised and not draft[toks[j].end:toks[j + 1].start].strip() \
+                and not toks[j].capitalised:
+            # A title runs up to the name it precedes (``Tổng thư ký | Nông Đức Mạnh``).
+            j += 1
+            end, doubt_right = toks[j - 1].end, None
+            text = draft[start:end]
         if form[:1].isupper() and _whole_name(draft, toks, i, j, in_match):
             conf += 0.1  # the span is a whole capitalised name of the draft
         if second is not None and second[0] > score - 1.0:
