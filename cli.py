@@ -478,6 +478,22 @@ def _qa_glossary(obj):
     return load_bundled()
 
 
+def _qa_memory(obj):
+    """(matcher, projector, English sentences) for check and correct: the store's lexicon, word
+    units and English text when there is a store (see :func:`tm.qa.pseudo.from_store`)."""
+    from pathlib import Path
+
+    from glossary.matcher import Matcher
+
+    matcher = Matcher(_qa_glossary(obj))
+    if not Path(obj.db).exists():
+        return matcher, None, None
+    from tm.qa.pseudo import from_store
+
+    projector, english = from_store(obj.store(), matcher)
+    return matcher, projector, english
+
+
 def _write_or_echo(text: str, output) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -503,7 +519,9 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     deprecated, left in the source language, garbled), numbers, dates and
     amounts across the two conventions, consistency and untranslated
     segments; without --source, deprecated and garbled terms, source-language
-    forms and mixed tone-mark styles. Uses the store's glossary, or the
+    forms and mixed tone-mark styles. A source term rendered in other words
+    is reported at the draft span that renders it (term-mistranslated).
+    Uses the store's glossary (and its lexicon and word units), or the
     bundled one when there is no store.
 
     Exit code: 0 without errors, 1 when a finding has severity error, 2 for
@@ -519,8 +537,9 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
 
     draft_text = read_text(draft)
     source_text = read_text(source) if source else None
-    report = Checker(_qa_glossary(obj)).check(draft_text, source_text, src_lang=src_lang,
-                                              draft_name=draft, source_name=source or "source")
+    matcher, projector, _ = _qa_memory(obj)
+    report = Checker(matcher=matcher, projector=projector).check(
+        draft_text, source_text, src_lang=src_lang, draft_name=draft, source_name=source or "source")
     if fmt == "json":
         _write_or_echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
     elif fmt == "html":
@@ -595,8 +614,10 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
     """Correct machine-translated text with the glossary, with a change log.
 
     Rules: deprecated terms, source-language forms and names without
-    diacritics, garbled multi-word terms, source terms missing from the draft
-    (with --source), entity confusions the glossary records (applied only
+    diacritics, garbled multi-word terms, source terms rendered in other words
+    (the span that renders them is replaced; with --source, or without it the
+    store's English sentences on the same facts as a pseudo-source, with
+    lower confidence), entity confusions the glossary records (applied only
     when the document supports them), Vietnamese news conventions ($ amounts,
     months in digits, day ranges, one tone-mark style), and numbers that
     disagree with the source (reported; fixed with --fix-numbers). Only the
@@ -613,8 +634,9 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
 
     doc = read_draft(draft)
     source_text = read_text(source) if source else None
-    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, min_confidence=min_confidence,
-                                                  tone_style=tone_style, fix_numbers=fix_numbers)
+    matcher, projector, english = _qa_memory(obj)
+    result = Corrector(matcher=matcher, projector=projector, memory=english).correct(
+        doc.text, source_text, min_confidence=min_confidence, tone_style=tone_style, fix_numbers=fix_numbers)
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))

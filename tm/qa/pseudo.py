@@ -9,7 +9,7 @@ draft (:mod:`tm.qa.projection`) with lower confidence and says so in the edit lo
 """
 from __future__ import annotations
 
-__all__ = ["MIN_SCORE", "memory_sentences", "pseudo_sources"]
+__all__ = ["MIN_SCORE", "memory_sentences", "pseudo_sources", "from_store"]
 
 MIN_SCORE = 1.5
 
@@ -92,3 +92,24 @@ def pseudo_sources(draft_texts, english, matcher, *, projector=None, min_score: 
         if j >= 0 and row[j] >= min_score and english[j] not in chosen[n]:
             chosen[n].append(english[j])
     return [" ".join(c) if c else None for c in chosen]
+
+
+def from_store(store, matcher, *, max_pairs: int = 20000):
+    """``(projector, english)`` for ``check`` and ``correct`` from a translation memory: a
+    :class:`tm.qa.projection.Projector` with the lexicon learned from the store's parallel and
+    imported units (IBM Model 1, :class:`tm.align.lexicon.Lexicon`; from
+    :data:`tm.build.MIN_LEXICON_UNITS` units on) and the word units of its Vietnamese text, and the
+    store's English sentences (:func:`memory_sentences`) for pseudo-sources."""
+    from tm.align.lexicon import Lexicon
+    from tm.build import MIN_LEXICON_UNITS
+    from tm.qa.projection import Projector
+    from tm.qa.wordunits import WordUnits
+
+    kinds = ("parallel", "imported")
+    lexicon = None
+    if store.count_units(kinds) >= MIN_LEXICON_UNITS:
+        lexicon = Lexicon.from_pairs(((u.vi, u.en) for u in store.iter_units(kinds)), threshold=0.2,
+                                     max_pairs=max_pairs)
+    vi = [u.vi for _, u in zip(range(max_pairs), store.iter_units())]
+    vi += [f for e in matcher.entries for f, _ in e.forms("vi")]
+    return Projector(matcher, lexicon, WordUnits.learn(vi)), memory_sentences(store)
