@@ -26,7 +26,7 @@ memory of earlier translations would); without it, from the glossary alone.
 
 Usage::
 
-    python benchmarks/projection_bench.py [--shared ../shared] [--memory]
+    python benchmarks/projection_bench.py [--shared ../shared] [--memory [--units sentencepiece]]
 """
 from __future__ import annotations
 
@@ -79,14 +79,20 @@ def memory_pairs(shared: Path, extra=()) -> list[tuple[str, str]]:
     return pairs + list(extra)
 
 
-def make_projector(matcher, pairs) -> Projector:
+def make_projector(matcher, pairs, units: str = "bigrams") -> Projector:
     if not pairs:
         return Projector(matcher)
     from tm.align.lexicon import Lexicon
 
     lex = Lexicon.from_pairs(pairs, threshold=0.2)
-    units = WordUnits.learn([v for v, _ in pairs] + [f for e in matcher.entries for f, _ in e.forms("vi")])
-    return Projector(matcher, lex, units)
+    texts = [v for v, _ in pairs] + [f for e in matcher.entries for f, _ in e.forms("vi")]
+    if units == "sentencepiece":
+        from tm.qa.wordunits import learn_sentencepiece
+
+        word_units = learn_sentencepiece(texts)
+    else:
+        word_units = WordUnits.learn(texts)
+    return Projector(matcher, lex, word_units)
 
 
 def _wrong_words(err, entry) -> Counter:
@@ -176,6 +182,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
     ap.add_argument("--memory", action="store_true", help="learn the lexicon and word units from IWSLT (+ dev refs)")
+    ap.add_argument("--units", choices=["bigrams", "sentencepiece"], default="bigrams",
+                    help="with --memory: word units from bigram counts or from a sentencepiece model")
     ap.add_argument("--verbose", action="store_true", help="list the misses")
     args = ap.parse_args(argv)
     matcher = Matcher(load_bundled())
@@ -186,7 +194,7 @@ def main(argv=None) -> int:
         if args.memory:
             extra = [(r["ref"], r["en"]) for r in dev] if name == "held-out" else []
             pairs = memory_pairs(Path(args.shared), extra)
-        res = evaluate(rows, matcher, make_projector(matcher, pairs))
+        res = evaluate(rows, matcher, make_projector(matcher, pairs, args.units))
         n = res["term_errors"]
         print(f"{name}: {res['lines']} lines, {n} planted term errors "
               f"(memory: {'IWSLT' + (' + dev refs' if name == 'held-out' else '') if args.memory else 'none'})")

@@ -235,7 +235,10 @@ class Projector:
             lead, trail, inner = words["lead"], words["trail"], words["inner"]
             total = max(0, missing - min(1, cls.count("link")))
             unx = sum(len(units[a + k]) for k, c in enumerate(cls) if c == "unexplained")
-            unsaid = sum(1 for w in term_words if w not in said)
+            # Words unsaid: none of the span's links, and not half their links among its hits.
+            hit_keys = {t.key for x, c in zip(units[a:b + 1], cls) if c == "hit" for t in x}
+            unsaid = sum(1 for w in term_words if w not in said - self._said(hit_keys, term_words)
+                         and 2 * len(self.links(w) & hit_keys) < max(1, len(self.links(w))))
             if not capital:  # a phrase's edges are unclear: no more new wording than words unsaid
                 total = min(total, unsaid)
             subs = min(total, min(lead, left if found else total) + min(trail, right if found else total) + inner)
@@ -296,7 +299,8 @@ class Projector:
 
         return check(ua - 1, "left"), check(ub + 1, "right")
 
-    def locate(self, source: str, draft: str, term, *, draft_matches=(), blocked=(), pseudo: bool = False):
+    def locate(self, source: str, draft: str, term, *, draft_matches=(), blocked=(), pseudo: bool = False,
+               src_spans=()):
         """The :class:`Projection` of the source term match *term* in *draft*, or None.
 
         Parameters:
@@ -306,6 +310,8 @@ class Projector:
                 term's form holds them).
             blocked: ``(start, end)`` spans of the draft already taken (other terms located).
             pseudo: *source* is a pseudo-source (lower confidence, stricter evidence).
+            src_spans: ``(start, end)`` of the source segment's other terms (their words are
+                rendered by their own spans, so they claim no syllable of this one's).
         """
         toks = tokens(draft)
         if not toks:
@@ -314,7 +320,14 @@ class Projector:
         term_words = _en_words(term.text)
         term_links = set().union(*(self.links(w) for w in term_words)) if term_words else set()
         term_raw = {w for w in term_words}
-        outside = _en_words(source[:term.start] + " " + source[term.end:])
+        # Words outside every source term: a term's words are rendered by its own span.
+        cut, pos = [], 0
+        for s0, e0 in sorted(set(src_spans) | {(term.start, term.end)}):
+            if s0 >= pos:
+                cut.append(source[pos:s0])
+                pos = e0
+        cut.append(source[pos:])
+        outside = _en_words(" ".join(cut))
         # Syllables linked to source words outside the term, unless the draft has more of them
         # than those words need (``hai bên`` for ``two sides`` once, then for ``bilateral``).
         need_other = Counter(k for w in outside for k in self.links(w) - term_links)

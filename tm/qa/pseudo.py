@@ -98,18 +98,44 @@ def from_store(store, matcher, *, max_pairs: int = 20000):
     """``(projector, english)`` for ``check`` and ``correct`` from a translation memory: a
     :class:`tm.qa.projection.Projector` with the lexicon learned from the store's parallel and
     imported units (IBM Model 1, :class:`tm.align.lexicon.Lexicon`; from
-    :data:`tm.build.MIN_LEXICON_UNITS` units on) and the word units of its Vietnamese text, and the
-    store's English sentences (:func:`memory_sentences`) for pseudo-sources."""
+    :data:`tm.build.MIN_LEXICON_UNITS` units on) and the word units of its Vietnamese text
+    (:func:`word_units`), and the store's English sentences (:func:`memory_sentences`) for
+    pseudo-sources."""
     from tm.align.lexicon import Lexicon
     from tm.build import MIN_LEXICON_UNITS
     from tm.qa.projection import Projector
-    from tm.qa.wordunits import WordUnits
-
     kinds = ("parallel", "imported")
     lexicon = None
     if store.count_units(kinds) >= MIN_LEXICON_UNITS:
         lexicon = Lexicon.from_pairs(((u.vi, u.en) for u in store.iter_units(kinds)), threshold=0.2,
                                      max_pairs=max_pairs)
+    return Projector(matcher, lexicon, word_units(store, matcher, max_pairs=max_pairs)), memory_sentences(store)
+
+
+UNITS_KEY = "qa.word_units"
+
+
+def word_units(store, matcher, *, max_pairs: int = 20000):
+    """The Vietnamese word units of the store's memory (:mod:`tm.qa.wordunits`): learned by a
+    sentencepiece model over its Vietnamese segments and the glossary's forms (bigram counts
+    when sentencepiece is not installed), cached in the store's meta table until units are added."""
+    import json
+
+    from tm.qa.wordunits import WordUnits, learn_sentencepiece
+
+    stamp = f"{store.max_unit_id()}:{len(matcher.entries)}"
+    cached = store.get_meta(UNITS_KEY)
+    if cached:
+        data = json.loads(cached)
+        if data.get("stamp") == stamp:
+            return WordUnits(tuple(p) for p in data["pairs"])
     vi = [u.vi for _, u in zip(range(max_pairs), store.iter_units())]
     vi += [f for e in matcher.entries for f, _ in e.forms("vi")]
-    return Projector(matcher, lexicon, WordUnits.learn(vi)), memory_sentences(store)
+    try:
+        units, method = learn_sentencepiece(vi), "sentencepiece"
+    except (ImportError, RuntimeError):  # not installed, or too little text to train on
+        units, method = WordUnits.learn(vi), "bigrams"
+    with store.transaction():
+        store.set_meta(UNITS_KEY, json.dumps({"stamp": stamp, "method": method, "pairs": sorted(units.pairs)},
+                                             ensure_ascii=False))
+    return units

@@ -146,7 +146,8 @@ def project_missing(projector, source: str, draft: str, src_matches, good, draft
         if have[m.entry.id] > 0:
             have[m.entry.id] -= 1
             continue
-        p = projector.locate(source, draft, m, draft_matches=draft_matches, blocked=blocked, pseudo=pseudo)
+        p = projector.locate(source, draft, m, draft_matches=draft_matches, blocked=blocked, pseudo=pseudo,
+                             src_spans=[(x.start, x.end) for x in src_matches])
         if p is not None:
             out.append(p)
             blocked.append((p.start, p.end))

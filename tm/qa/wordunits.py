@@ -115,3 +115,27 @@ class WordUnits:
     def __len__(self):
         return len(self.pairs)
 
+
+
+def learn_sentencepiece(texts, *, vocab_size: int = 4000):
+    """Two-syllable words learned by a sentencepiece unigram model over *texts* (lower-cased
+    match keys) trained with pieces allowed across spaces: the pairs of syllables a piece
+    holds whole. For the comparison in ``benchmarks/projection_bench.py --units sentencepiece``.
+    Needs the ``sentencepiece`` package (the ``bench`` extra)."""
+    import io
+
+    import sentencepiece as spm
+
+    lines = [" ".join(t.key for t in tokens(text)) for text in texts]
+    lines = [x for x in lines if x]
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(sentence_iterator=iter(lines), model_writer=model, vocab_size=vocab_size,
+                                   model_type="unigram", split_by_whitespace=False, character_coverage=1.0,
+                                   hard_vocab_limit=False, minloglevel=2, max_sentencepiece_length=16)
+    sp = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    pairs = set()
+    for piece in (sp.id_to_piece(i) for i in range(sp.get_piece_size())):
+        syl = piece.replace("\u2581", " ").split()
+        if len(syl) >= 2 and piece.startswith("\u2581"):
+            pairs.update(zip(syl, syl[1:]))
+    return WordUnits({(a, b) for a, b in pairs if a not in FUNCTION_WORDS and b not in FUNCTION_WORDS})
