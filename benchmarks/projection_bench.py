@@ -16,9 +16,8 @@ Figures per set:
 - clean: on the human translations (all lines, as drafts): errors, warnings per 20 segments,
   lines ``correct`` changes;
 - calibration: term edits per confidence band and the share that are right (an edit is right
-  when it overlaps a planted term error and the line then counts as fixed for it); the band
-  below 0.7 holds the suggestions ``correct`` does not apply (judged against the line as
-  corrected without them, so a right suggestion there counts only when the error got fixed).
+  when, applied alone to the draft, it fixes a planted term error it overlaps); the band below
+  0.7 holds the suggestions ``correct`` does not apply.
 
 Memory: with ``--memory``, the lexicon and word units come from the real en-vi IWSLT pairs of
 ``../shared`` (and, for the held-out set only, from the dev set's references, as a user's
@@ -142,7 +141,6 @@ def evaluate(rows, matcher, projector) -> dict:
         if chrf.sentence_score(after, [r["ref"]]).score < chrf.sentence_score(r["draft"], [r["ref"]]).score - 1e-9:
             lowered += 1
             misses.append(f"  chrF lowered, line {r['no']}: {after}")
-        right_spans = []
         for err in r["errors"]:
             if err["kind"] != "term":
                 continue
@@ -152,19 +150,25 @@ def evaluate(rows, matcher, projector) -> dict:
             ok_fix = _fixed(after, r["draft"], err, entry, matcher)
             located += ok_loc
             fixed += ok_fix
-            start = r["draft"].index(err["wrong"])
-            if ok_fix:
-                right_spans.append((start, start + len(err["wrong"])))
             if not (ok_loc and ok_fix):
                 misses.append(f"  line {r['no']}: {err['wrong']!r} -> {err['target']}: "
                               f"{'located' if ok_loc else 'NOT located'}, {'fixed' if ok_fix else 'NOT fixed'}")
         for e in result.edits + result.suggestions:
             if not e.rule.startswith("term") and e.rule != "entity-confusion":
                 continue
+            # Right: applied alone to the draft, the edit fixes a planted error it overlaps.
+            alone = r["draft"][:e.start] + e.after + r["draft"][e.end:]
+            ok = False
+            for err in r["errors"]:
+                if err["kind"] != "term":
+                    continue
+                a = r["draft"].index(err["wrong"])
+                if e.start < a + len(err["wrong"]) and a < e.end:
+                    ok = ok or _fixed(alone, r["draft"], err, matcher.by_id[err["target"]], matcher)
             for lo, hi in BANDS:
                 if lo <= e.confidence < hi:
                     bands[lo, hi][0] += 1
-                    bands[lo, hi][1] += any(e.start < b and a < e.end for a, b in right_spans)
+                    bands[lo, hi][1] += ok
     clean_err = clean_warn = clean_changed = 0
     for r in rows:
         report = checker.check(r["ref"], r["en"], src_lang="en")

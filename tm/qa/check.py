@@ -373,7 +373,7 @@ class Checker:
             if text:
                 garbled = [g for g in self._garbled_expected(text, text_keys[1], draft_matches, expected,
                                                              rendered, dl)
-                           if not self.projector.units.cuts(text, g.start, g.end)]
+                           if not self.projector.units.cuts(text, g.start, g.end, g.form)]
                 out += self._garbled(seg, garbled, taken, rendered, stats, dl)
             out += self._missing_terms(seg, src_matches, good, rendered, dl, stats, draft_matches, taken)
             renderings = _renderings(seg, src_matches, good)

@@ -294,7 +294,7 @@ class Corrector:
         taken = [(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"]
         if lang == "vi":
             for g in finder_for(self.matcher, lang).find(text, matches, min_confidence=0.5):
-                if _overlaps(g.start, g.end, taken) or self.projector.units.cuts(text, g.start, g.end):
+                if _overlaps(g.start, g.end, taken) or self.projector.units.cuts(text, g.start, g.end, g.form):
                     continue  # a span that cuts a word in two would leave part of it behind
                 conf = g.confidence
                 if src_ids is not None:
@@ -445,7 +445,7 @@ class Corrector:
                 if have[entry_id] >= n:
                     continue
                 best = _fuzzy_span(text, self.by_id[entry_id], doc.lang, taken)
-                if best is not None and not self.projector.units.cuts(text, best[1], best[2]):
+                if best is not None and not self.projector.units.cuts(text, best[1], best[2], best[3]):
                     conf, start, end, form = best
                     taken.append((start, end))
                     out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,

@@ -38,7 +38,7 @@ from tm.align.lexicon import MIN_IDF
 from tm.qa.garbled import FUNCTION_WORDS
 from tm.qa.wordunits import Token, WordUnits, is_function, tokens
 
-__all__ = ["Projection", "Projector", "glossary_lexicon", "EN_STOP"]
+__all__ = ["Projection", "Projector", "glossary_lexicon", "glossary_units", "EN_STOP"]
 
 EN_STOP = frozenset("""a an the of and on in for to at by with from 's s as its his her their""".split())
 _EN_WORD = re.compile(r"[A-Za-z]+")
@@ -92,6 +92,20 @@ def glossary_lexicon(entries):
     return Lexicon.from_pairs(pairs, iterations=8, threshold=0.2, max_pairs=len(pairs) + 1)
 
 
+def glossary_units(entries) -> WordUnits:
+    """Two-syllable words of the glossary: lower-case syllable pairs that stand together in the
+    forms of at least two entries (``thương mại``, ``hợp tác``), most of the time."""
+    lines = []
+    for e in entries:
+        runs = set()
+        for form, _ in e.forms("vi"):
+            for run in re.findall(r"(?:\b[^\W\d_A-ZÀ-ỸĐ][^\W\d_]*(?: |\b))+", form):
+                if len(run.split()) >= 2:
+                    runs.add(run.strip())
+        lines.append(" | ".join(sorted(runs)))
+    return WordUnits.learn(lines, strict=True)
+
+
 def _en_words(text: str) -> list[str]:
     return [w.lower() for w in _EN_WORD.findall(text) if w.lower() not in EN_STOP]
 
@@ -102,7 +116,7 @@ class Projector:
     Parameters:
         matcher: the :class:`glossary.matcher.Matcher` of the glossary.
         lexicon: a :class:`tm.align.lexicon.Lexicon` learned from the memory, or None.
-        units: :class:`tm.qa.wordunits.WordUnits`, or None for the case rule alone.
+        units: :class:`tm.qa.wordunits.WordUnits`, or None for those of the glossary's forms.
     """
 
     def __init__(self, matcher, lexicon=None, units=None):
@@ -111,7 +125,9 @@ class Projector:
         if key not in _GLOSSARY_LEXICA:
             _GLOSSARY_LEXICA[key] = glossary_lexicon(matcher.entries)
         self.lexica = [_GLOSSARY_LEXICA[key]] + ([lexicon] if lexicon is not None else [])
-        self.units = units or WordUnits()
+        if units is None:  # the glossary's own two-syllable words (``thương mại``)
+            units = glossary_units(matcher.entries)
+        self.units = units
         self._links: dict = {}
 
     def links(self, word: str) -> frozenset:

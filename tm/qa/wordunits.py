@@ -65,10 +65,12 @@ class WordUnits:
         self.pairs = set(pairs)
 
     @classmethod
-    def learn(cls, texts, *, min_pair: int = MIN_PAIR, min_association: float = MIN_ASSOCIATION) -> "WordUnits":
+    def learn(cls, texts, *, min_pair: int = MIN_PAIR, min_association: float = MIN_ASSOCIATION,
+              strict: bool = False) -> "WordUnits":
         """Two-syllable words of Vietnamese *texts* (memory segments, glossary forms): pairs seen
         at least *min_pair* times that hold at least *min_association* of the rarer syllable's
-        occurrences; pairs holding a function word are left out."""
+        occurrences (*strict*: of the more frequent one's); pairs holding a function word are
+        left out."""
         single, double = Counter(), Counter()
         for text in texts:
             toks = tokens(text)
@@ -80,7 +82,7 @@ class WordUnits:
         for (a, b), n in double.items():
             if n < min_pair or a in FUNCTION_WORDS or b in FUNCTION_WORDS:
                 continue
-            if n >= min_association * min(single[a], single[b]):
+            if n >= min_association * (max if strict else min)(single[a], single[b]):
                 keep.add((a, b))
         return cls(keep)
 
@@ -103,14 +105,28 @@ class WordUnits:
             j += 1
         return i, j
 
-    def cuts(self, text: str, start: int, end: int) -> bool:
-        """True when the character span ``[start, end)`` of *text* starts or ends inside a word."""
+    def cuts(self, text: str, start: int, end: int, form: str | None = None) -> bool:
+        """True when the character span ``[start, end)`` of *text* starts or ends inside a word.
+
+        With *form* (the term the span is replaced by), an edge on the form's own first or last
+        syllable is a word's edge (``Triều Bắc Tiên | phải``: a scrambled ``Bắc Triều Tiên`` ends
+        where the name does), unless a learned two-syllable word goes on past it."""
         toks = tokens(text)
         inside = [k for k, t in enumerate(toks) if start <= t.start and t.end <= end]
         if not inside:
             return False
         i, j = inside[0], inside[-1]
-        return (i > 0 and self.joined(text, toks, i - 1)) or (j + 1 < len(toks) and self.joined(text, toks, j))
+        f = tokens(form) if form else []
+
+        def joined(k, edge, form_tok):
+            # The form's own edge, written with the form's capital (``hội`` is no ``Hội``).
+            if form_tok is not None and edge.key == form_tok.key and edge.capitalised >= form_tok.capitalised:
+                return (toks[k].key, toks[k + 1].key) in self.pairs
+            return self.joined(text, toks, k)
+
+        left = i > 0 and joined(i - 1, toks[i], f[0] if f else None)
+        right = j + 1 < len(toks) and joined(j, toks[j], f[-1] if f else None)
+        return left or right
 
     def __len__(self):
         return len(self.pairs)
