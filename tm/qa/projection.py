@@ -273,7 +273,35 @@ class Projector:
                         list(cls), a, b))
         return out
 
-    def _doubt(self, draft, toks, units, ua, ub, *, capital, related, other_links, in_match, taken):
+    def _whole_run(self, draft, units, ua, ub, in_match, taken, *, index_of, related, most: int = 4):
+        """Units ``ua..ub`` widened over the capitalised words next to them (spaces only between;
+        not a place or person of the glossary, not taken, not a sentence's first word unless it
+        shares a syllable with the term's forms or links)."""
+        index = {id(t): k for k, t in enumerate(index_of)}
+
+        def joins(u, other):
+            k = index[id(u[0])]
+            m = in_match[k]
+            if not u[0].capitalised or taken[k] or (m is not None and m.entry.type in ("place", "person")):
+                return False
+            a, b = (u, other) if u[0].start < other[0].start else (other, u)
+            return not draft[a[-1].end:b[0].start].strip()
+
+        added = 0
+        def first_of_sentence(u_no):
+            return u_no == 0 or re.search(r"[.!?:;]\s*$", draft[:units[u_no][0].start]) is not None
+
+        while added < most and ua > 0 and joins(units[ua - 1], units[ua]) \
+                and (not first_of_sentence(ua - 1) or {t.key for t in units[ua - 1]} & related):
+            ua, added = ua - 1, added + 1
+        # To the right only words of two syllables or more: a name's words (``Lẫn nhau``), not a
+        # person's name after a title (``Tô Lâm``).
+        while added < most and ub + 1 < len(units) and joins(units[ub + 1], units[ub]) and len(units[ub + 1]) > 1:
+            ub, added = ub + 1, added + 1
+        return ua, ub
+
+    def _doubt(self, draft, toks, units, ua, ub, *, capital, related, other_links, in_match, taken,
+               office=False):
         """``(left, right)``: the character span of the word next to the span's first and last words
         when the span may go on with it, else None; units *ua*..*ub* are the span's.
 
@@ -307,8 +335,8 @@ class Projector:
             span = (u[0].start, u[-1].end)
             if side == "right" and not inner_edge.capitalised and not u[0].capitalised and m is None:
                 return span
-            if capital and u[0].capitalised and m is None:
-                return span
+            if capital and u[0].capitalised and m is None and not (office and side == "right" and len(u) == 1):
+                return span  # (a title's capitalised neighbour of one syllable is the holder's name)
             if keys & related:
                 return span
             return None
@@ -407,9 +435,19 @@ class Projector:
         # span, never edited (an edit there would leave part of the word behind).
         f_all = {t.key for f, _ in entry.forms("vi") for t in tokens(f)}
         related = term_links | term_raw | f_all
+        f_all = {t.key for f, _ in entry.forms("vi") for t in tokens(f)}
+        related = term_links | term_raw | f_all
+        if form[:1].isupper():
+            # In a title-case draft a name is its whole run of capitalised words: take the run's
+            # other words too (``Thỏa thuận Hỗ trợ Pháp lý | Lẫn nhau``), at most four of them.
+            ua, ub = self._whole_run(draft, units, ua, ub, in_match, taken, index_of=toks, related=related)
+            i = toks.index(units[ua][0])
+            j = toks.index(units[ub][-1]) + 1
+            start, end = toks[i].start, toks[j - 1].end
+            text = draft[start:end]
         doubt_left, doubt_right = self._doubt(draft, toks, units, ua, ub, capital=form[:1].isupper(),
                                               related=related, other_links=other_links, in_match=in_match,
-                                              taken=taken)
+                                              taken=taken, office=entry.type == "office")
         if doubt_right is not None and entry.type == "office" and j + 1 < n \
                 and toks[j].start == doubt_right[0] and toks[j].end == doubt_right[1] \
                 and toks[j + 1].capitalised and not draft[toks[j].end:toks[j + 1].start].strip() \

@@ -116,12 +116,13 @@ UNITS_KEY = "qa.word_units"
 
 
 def word_units(store, matcher, *, max_pairs: int = 20000):
-    """The Vietnamese word units of the store's memory (:mod:`tm.qa.wordunits`): learned by a
-    sentencepiece model over its Vietnamese segments and the glossary's forms (bigram counts
-    when sentencepiece is not installed), cached in the store's meta table until units are added."""
+    """The Vietnamese word units of the store's memory (:mod:`tm.qa.wordunits`): learned from
+    bigram counts over its Vietnamese segments and the glossary's forms (a sentencepiece model
+    did no better on the dev sets, see README), cached in the store's meta table until units
+    or entries are added."""
     import json
 
-    from tm.qa.wordunits import WordUnits, learn_sentencepiece
+    from tm.qa.wordunits import WordUnits
 
     stamp = f"{store.max_unit_id()}:{len(matcher.entries)}"
     cached = store.get_meta(UNITS_KEY)
@@ -131,11 +132,8 @@ def word_units(store, matcher, *, max_pairs: int = 20000):
             return WordUnits(tuple(p) for p in data["pairs"])
     vi = [u.vi for _, u in zip(range(max_pairs), store.iter_units())]
     vi += [f for e in matcher.entries for f, _ in e.forms("vi")]
-    try:
-        units, method = learn_sentencepiece(vi), "sentencepiece"
-    except (ImportError, RuntimeError):  # not installed, or too little text to train on
-        units, method = WordUnits.learn(vi), "bigrams"
+    units = WordUnits.learn(vi)
     with store.transaction():
-        store.set_meta(UNITS_KEY, json.dumps({"stamp": stamp, "method": method, "pairs": sorted(units.pairs)},
+        store.set_meta(UNITS_KEY, json.dumps({"stamp": stamp, "method": "bigrams", "pairs": sorted(units.pairs)},
                                              ensure_ascii=False))
     return units
