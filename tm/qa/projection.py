@@ -121,14 +121,41 @@ class Projector:
 
     def __init__(self, matcher, lexicon=None, units=None):
         self.matcher = matcher
-        key = matcher
-        if key not in _GLOSSARY_LEXICA:
-            _GLOSSARY_LEXICA[key] = glossary_lexicon(matcher.entries)
-        self.lexica = [_GLOSSARY_LEXICA[key]] + ([lexicon] if lexicon is not None else [])
-        if units is None:  # the glossary's own two-syllable words (``thương mại``)
-            units = glossary_units(matcher.entries)
-        self.units = units
+        self._memory_lexicon = lexicon
+        self._lexica = None
+        self._units = units
         self._links: dict = {}
+        self._forms: dict = {}
+
+    @property
+    def lexica(self) -> list:
+        """The glossary's lexicon (built once per matcher, when first needed) and the memory's."""
+        if self._lexica is None:
+            if self.matcher not in _GLOSSARY_LEXICA:
+                _GLOSSARY_LEXICA[self.matcher] = glossary_lexicon(self.matcher.entries)
+            self._lexica = [_GLOSSARY_LEXICA[self.matcher]] + (
+                [self._memory_lexicon] if self._memory_lexicon is not None else [])
+        return self._lexica
+
+    @property
+    def units(self) -> WordUnits:
+        """The word units given, or (built when first needed) the glossary's own (``thương mại``)."""
+        if self._units is None:
+            self._units = glossary_units(self.matcher.entries)
+        return self._units
+
+    def _form_units(self, entry) -> list:
+        """``(form, its units as key lists, its keys)`` of *entry*'s Vietnamese forms, cached."""
+        got = self._forms.get(entry.id)
+        if got is None:
+            got = []
+            for form, _ in entry.forms("vi"):
+                f_toks = tokens(form)
+                if f_toks:
+                    f_units = [[t.key for t in u] for u in self._group(form, f_toks)]
+                    got.append((form, f_units, [k for u in f_units for k in u]))
+            self._forms[entry.id] = got
+        return got
 
     def links(self, word: str) -> frozenset:
         """Vietnamese syllable keys the lexica link to the English *word* (lower case)."""
@@ -146,7 +173,7 @@ class Projector:
             out = self._links[word] = frozenset(found)
         return out
 
-    def _units(self, text: str, toks: list, matches=()) -> list:
+    def _group(self, text: str, toks: list, matches=()) -> list:
         """*toks* grouped into words (lists of tokens); a glossary match of *matches* is one word."""
         out, cur = [], []
         spans = [(m.start, m.end) for m in matches]
@@ -170,7 +197,7 @@ class Projector:
         """Scored spans of whole words starting at word *a* for one form: tuples
         ``(score, start token, end token, hits, links, subs, excess, others, L, classes)``."""
         first = units[a][0]
-        index = {id(t): k for k, t in enumerate(toks)}
+        index = self._index
         i = index[id(first)]
         if taken[i] or (len(units[a]) == 1 and is_function(first)):
             return []
@@ -362,8 +389,15 @@ class Projector:
             return None
         entry = term.entry
         term_words = _en_words(term.text)
-        term_links = set().union(*(self.links(w) for w in term_words)) if term_words else set()
         term_raw = {w for w in term_words}
+        forms = self._form_units(entry)
+        draft_keys = {t.key for t in toks}
+        # A rendering shares a content syllable with a form, or keeps a word of the term: without
+        # either nothing is located (and no lexicon is needed).
+        if not any(k in draft_keys and k not in FUNCTION_WORDS for _, _, f_keys in forms for k in f_keys) \
+                and not term_raw & draft_keys:
+            return None
+        term_links = set().union(*(self.links(w) for w in term_words)) if term_words else set()
         # Words outside every source term: a term's words are rendered by its own span.
         cut, pos = [], 0
         for s0, e0 in sorted(set(src_spans) | {(term.start, term.end)}):
@@ -375,7 +409,7 @@ class Projector:
         # Syllables linked to source words outside the term, unless the draft has more of them
         # than those words need (``hai bên`` for ``two sides`` once, then for ``bilateral``).
         need_other = Counter(k for w in outside for k in self.links(w) - term_links)
-        in_draft = Counter(t.key for t in tokens(draft))
+        in_draft = Counter(t.key for t in toks)
         other_links = {k for k, n in need_other.items() if in_draft[k] <= n}
         n = len(toks)
         taken = [False] * n
@@ -388,15 +422,11 @@ class Projector:
             for k, t in enumerate(toks):
                 if t.start < m.end and m.start < t.end:
                     in_match[k] = m
-        units = self._units(draft, toks, draft_matches)
+        units = self._group(draft, toks, draft_matches)
+        self._index = {id(t): k for k, t in enumerate(toks)}
         rel_src = (term.start + term.end) / 2 / max(len(source), 1)
         best, second = None, None
-        for form, _status in entry.forms("vi"):
-            f_toks = tokens(form)
-            if not f_toks:
-                continue
-            f_units = [[t.key for t in u] for u in self._units(form, f_toks)]
-            f_keys = [k for u in f_units for k in u]
+        for form, f_units, f_keys in forms:
             capital = form[:1].isupper()
             for a in range(len(units)):
                 cand = self._best_from(draft, toks, units, a, f_units, f_keys, capital, taken, in_match,

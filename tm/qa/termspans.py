@@ -15,6 +15,7 @@ the draft renders the others (:mod:`tm.qa.projection`).
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -72,6 +73,11 @@ def _bases(w: str) -> list[str]:
 _VOCAB: dict = {}
 
 
+@functools.lru_cache(maxsize=100_000)
+def _mk(text: str) -> str:
+    return match_key(text)
+
+
 def _vocab(matcher) -> set:
     got = _VOCAB.get(id(matcher))
     if got is None or got[0] is not matcher:
@@ -102,20 +108,20 @@ def source_terms(matcher, text: str, lang: str, found: list) -> list:
 def rendered_elsewhere(entry, draft: str, good, lang: str = "vi") -> int:
     """Occurrences of *entry* the draft renders inside another term (``thiết lập quan hệ ngoại
     giao``) or as a title the glossary admits before a name (``Chủ tịch Hồ Chí Minh``)."""
-    forms = [match_key(f) for f, _ in entry.forms(lang)]
+    forms = [_mk(f) for f, _ in entry.forms(lang)]
     n = 0
     for g in good:
         if g.entry.id == entry.id:
             continue
-        text = " " + match_key(g.text) + " "
+        text = " " + _mk(g.text) + " "
         if any(f and f" {f} " in text for f in forms):
             n += 1
     for template in entry.templates(lang):
-        head = match_key(template.replace("{name}", "").strip())
+        head = _mk(template.replace("{name}", "").strip())
         for g in good:
             if g.entry.type != "person":
                 continue
-            before = match_key(draft[:g.start]).rstrip()
+            before = _mk(draft[max(0, g.start - 4 * len(head) - 8):g.start]).rstrip()
             if before.endswith(head) and (len(before) == len(head) or not before[-len(head) - 1].isalnum()):
                 n += 1
     return n

@@ -14,6 +14,7 @@ Syllables are the tokens of :func:`tokens` (``\\w+`` runs with their offsets); k
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import NamedTuple
@@ -44,9 +45,19 @@ class Token(NamedTuple):
         return self.text[:1].isupper()
 
 
-def tokens(text: str) -> list[Token]:
-    """The ``\\w+`` tokens of *text* with offsets and match keys."""
-    return [Token(m.start(), m.end(), m.group(), match_key(m.group())) for m in _TOKEN.finditer(text)]
+def tokens(text: str) -> tuple:
+    """The ``\\w+`` tokens of *text* with offsets and match keys (cached: texts repeat)."""
+    return _tokens(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple:
+    return tuple(Token(m.start(), m.end(), m.group(), _key(m.group())) for m in _TOKEN.finditer(text))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _key(word: str) -> str:
+    return match_key(word)
 
 
 def is_function(tok: Token) -> bool:
