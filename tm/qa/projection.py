@@ -47,6 +47,9 @@ _INNER = re.compile(r"[\s,\-\u2013']*\Z")
 _MAX_EXTRA = 4  # a span may be this many syllables longer than the form
 _W_LINK, _W_SUB, _W_EXCESS, _W_OTHER, _W_LEN, _W_POS = 0.8, 0.4, 1.0, 1.5, 0.05, 0.5
 _GLOSSARY_LEXICA: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The glossary lexicon learns from at most this many (vi, en) form pairs, the first entries' (about
+# a second of IBM Model 1; a 100,000-entry glossary would take five).
+GLOSSARY_LEXICON_PAIRS = 20000
 
 
 @dataclass
@@ -81,7 +84,7 @@ class Projection:
 
 def glossary_lexicon(entries):
     """IBM Model 1 links learned from the glossary's own entries (each one a tiny parallel text
-    of its preferred and admitted forms), built once per entry list."""
+    of its preferred and admitted forms; the first :data:`GLOSSARY_LEXICON_PAIRS` pairs)."""
     from tm.align.lexicon import Lexicon
 
     pairs = []
@@ -89,7 +92,11 @@ def glossary_lexicon(entries):
         for vi, _ in e.forms("vi"):
             for en, _ in e.forms("en"):
                 pairs.append((vi, en))
-    return Lexicon.from_pairs(pairs, iterations=8, threshold=0.2, max_pairs=len(pairs) + 1)
+            if len(pairs) >= GLOSSARY_LEXICON_PAIRS:
+                break
+        if len(pairs) >= GLOSSARY_LEXICON_PAIRS:
+            break
+    return Lexicon.from_pairs(pairs, iterations=8, threshold=0.2, max_pairs=GLOSSARY_LEXICON_PAIRS)
 
 
 def glossary_units(entries) -> WordUnits:
