@@ -534,6 +534,22 @@ def _qa_glossary(obj):
     return load_bundled()
 
 
+def _qa_memory(obj):
+    """(matcher, projector, English sentences) for check and correct: the store's lexicon, word
+    units and English text when there is a store (see :func:`tm.qa.pseudo.from_store`)."""
+    from pathlib import Path
+
+    from glossary.matcher import Matcher
+
+    matcher = Matcher(_qa_glossary(obj))
+    if not Path(obj.db).exists():
+        return matcher, None, None
+    from tm.qa.pseudo import from_store
+
+    projector, english = from_store(obj.store(), matcher)
+    return matcher, projector, english
+
+
 def _write_or_echo(text: str, output) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -561,7 +577,9 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     deprecated, left in the source language, garbled), numbers, dates and
     amounts across the two conventions, consistency and untranslated
     segments; without --source, deprecated and garbled terms, source-language
-    forms and mixed tone-mark styles. Uses the store's glossary, or the
+    forms and mixed tone-mark styles. A source term rendered in other words
+    is reported at the draft span that renders it (term-mistranslated).
+    Uses the store's glossary (and its lexicon and word units), or the
     bundled one when there is no store.
 
     Exit code: 0 without errors, 1 when a finding has severity error, 2 for
@@ -581,7 +599,8 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     from corpus.formats.segments import visible
     from tm.qa.check import Checker
 
-    checker = Checker(_qa_glossary(obj))
+    matcher, projector, _ = _qa_memory(obj)
+    checker = Checker(matcher=matcher, projector=projector)
     bilingual = read_bilingual(draft)
     if fmt == "xliff" and kind_of(draft) != "xliff":
         fail(f"{draft}: --format xliff needs an XLIFF draft")
@@ -695,8 +714,10 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
     """Correct machine-translated text with the glossary, with a change log.
 
     Rules: deprecated terms, source-language forms and names without
-    diacritics, garbled multi-word terms, source terms missing from the draft
-    (with --source), entity confusions the glossary records (applied only
+    diacritics, garbled multi-word terms, source terms rendered in other words
+    (the span that renders them is replaced; with --source, or without it the
+    store's English sentences on the same facts as a pseudo-source, with
+    lower confidence), entity confusions the glossary records (applied only
     when the document supports them), Vietnamese news conventions ($ amounts,
     months in digits, day ranges, one tone-mark style), and numbers that
     disagree with the source (reported; fixed with --fix-numbers). Only the
@@ -723,12 +744,14 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
 
     kind = kind_of(draft)
     options = dict(min_confidence=min_confidence, tone_style=tone_style, fix_numbers=fix_numbers)
+    matcher, projector, english = _qa_memory(obj)
+    corrector = Corrector(matcher=matcher, projector=projector, memory=english)
     if kind != "text":
-        _correct_file(Corrector(_qa_glossary(obj)), draft, kind, source, output, fmt, dry_run, options)
+        _correct_file(corrector, draft, kind, source, output, fmt, dry_run, options)
         return
     doc = read_text_file(draft)
     source_text = read_plain(source) if source else None
-    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, names=(draft, source), **options)
+    result = corrector.correct(doc.text, source_text, names=(draft, source), **options)
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))

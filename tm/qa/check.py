@@ -26,6 +26,7 @@ from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietname
 from glossary.matcher import paused_gc
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
 from tm.qa.pairing import Pairing, Segment, pair, resolve_languages
+from tm.qa.termspans import project_missing, rendered_elsewhere, source_terms, whole_word_matches
 
 __all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker",
            "resolve_languages"]
@@ -34,6 +35,7 @@ SEVERITIES = ("error", "warning", "info")
 
 CHECKS = {
     "term-missing": "a glossary term of the source has no preferred or admitted form in the draft",
+    "term-mistranslated": "the draft span that renders a source term differs from the glossary's forms",
     "term-deprecated": "a deprecated or wrong variant of a glossary term is used",
     "term-untranslated": "a term stands in the draft in its source-language form",
     "garbled-term": "a span looks like a glossary term with syllables missing, extra or reordered",
@@ -58,6 +60,8 @@ _CONTEXTUAL_TYPES = {"office", "phrase"}
 _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
 _SYLLABLE = TOKEN
 _DIGIT = re.compile(r"\d")
+# A located rendering of a source term is reported at its span from this confidence on.
+MIN_LOCATED = 0.4
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3
 
@@ -236,13 +240,14 @@ class Checker:
         matcher: a ready :class:`glossary.matcher.Matcher` over *entries* (built when None).
     """
 
-    def __init__(self, entries=None, *, matcher=None):
+    def __init__(self, entries=None, *, matcher=None, projector=None):
         if matcher is None:
             from glossary.matcher import Matcher
 
             matcher = Matcher(list(entries or []))
         self.matcher = matcher
         self._by_id = None
+        self._projector = projector
 
     def check(self, draft: str, source: str | None = None, *, src_lang: str | None = None,
               draft_name: str = "draft", source_name: str = "source") -> Report:
@@ -304,7 +309,9 @@ class Checker:
         src_q = extract(seg.source, sl, text_key=text_keys[0]) if seg.source else []
         # A spelled number ("hai") is only compared when the source has quantities.
         dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
-        draft_matches = _outside(terms(text, dl), dft_q) if text else []
+        draft_matches = whole_word_matches(text, _outside(terms(text, dl), dft_q), self.projector.units, dl,
+                                           self.matcher) \
+            if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
         taken = Spans((m.start, m.end) for m in draft_matches)
         stats.terms_seen = len(draft_matches)
@@ -335,13 +342,15 @@ class Checker:
                                f"it, but {_LANG_NAME[dl]} texts should write “{preferred}”"))
         renderings = []
         if seg.source:
-            src_matches = [m for m in _outside(terms(seg.source, sl), src_q)
-                           if not _generic_use(m)]
+            src_matches = [m for m in _outside(source_terms(self.matcher, seg.source, sl, terms(seg.source, sl)),
+                                               src_q) if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
             if text:
-                garbled = self._garbled_expected(text, text_keys[1], draft_matches, expected, rendered, dl)
+                garbled = [g for g in self._garbled_expected(text, text_keys[1], draft_matches, expected,
+                                                             rendered, dl)
+                           if not self.projector.units.cuts(text, g.start, g.end, g.form)]
                 out += self._garbled(seg, garbled, taken, rendered, stats, dl)
-            out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
+            out += self._missing_terms(seg, src_matches, good, rendered, dl, stats, draft_matches, taken)
             renderings = _renderings(seg, src_matches, good)
             out += _quantities(seg, sl, dl, stats, src_q, dft_q, [(m.start, m.end) for m in src_matches],
                                [(m.start, m.end) for m in draft_matches])
@@ -408,8 +417,28 @@ class Checker:
             out.append(m)
         return out
 
-    def _missing_terms(self, seg, src_matches, good, rendered, dl, stats) -> list[Finding]:
+    @property
+    def projector(self):
+        """The :class:`tm.qa.projection.Projector` (glossary lexicon only unless one was given)."""
+        if self._projector is None:
+            from tm.qa.projection import Projector
+
+            self._projector = Projector(self.matcher)
+        return self._projector
+
+    def _missing_terms(self, seg, src_matches, good, rendered, dl, stats, draft_matches=(), taken=()) -> list[Finding]:
         out = []
+        for eid in {m.entry.id for m in src_matches}:
+            n = sum(1 for m in src_matches if m.entry.id == eid)
+            if rendered[eid] < n:
+                rendered[eid] += rendered_elsewhere(self._entry(eid), seg.draft, good, dl)
+        located = {}
+        if dl == "vi" and seg.draft:
+            spans = {(g.start, g.end) for g in good}
+            for p in project_missing(self.projector, seg.source, seg.draft, src_matches, good, draft_matches,
+                                     [t for t in taken if t not in spans], have=rendered):
+                if p.confidence >= MIN_LOCATED:
+                    located.setdefault(p.entry.id, []).append(p)
         expected = Counter(m.entry.id for m in src_matches)
         correct = Counter(m.entry.id for m in good)
         stats.terms_expected = sum(expected.values())
@@ -427,15 +456,24 @@ class Checker:
                 continue
             preferred = m.entry.preferred(dl)
             times = f" ({n} in the source, {n - missing} in the draft)" if n > 1 else ""
-            start, end, msg = 0, len(seg.draft), ""
+            start, end, msg, confused = 0, len(seg.draft), "", False
             for c in good:
                 if c.entry.id in m.entry.confused_with and c.entry.id not in expected:
-                    start, end = c.start, c.end
+                    start, end, confused = c.start, c.end, True
                     msg = f"; “{c.text}” is “{c.entry.preferred('en')}”, often confused with it"
                     break
             if eid in draft_ids and not msg:
                 msg = "; found fewer times than in the source"
             severity = "warning" if m.entry.type in _CONTEXTUAL_TYPES else "error"
+            for p in ([] if confused else located.get(eid, [])[:missing]):
+                missing -= 1
+                p_start, p_end = p.report_start if p.report_start is not None else p.start, p.report_end or p.end
+                out.append(Finding("term-mistranslated", severity, seg.number, p_start, p_end,
+                                   seg.draft[p_start:p_end], p.form,
+                                   f"“{m.text}” is rendered “{p.text}”: the glossary has “{p.form}” "
+                                   f"({p.describe()}; confidence {p.confidence:.2f})", p.source_span))
+            if missing <= 0:
+                continue
             out.append(Finding("term-missing", severity, seg.number, start, end, seg.draft[start:end],
                                preferred, f"“{m.text}” should be translated “{preferred}”{times}{msg}",
                                (m.start, m.end)))

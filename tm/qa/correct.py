@@ -49,6 +49,7 @@ from corpus.spans import Spans, overlaps as _overlaps
 from tm.qa import conventions
 from tm.qa.check import _deprecation_reason
 from tm.qa.garbled import finder_for
+from tm.qa.termspans import whole_word_matches
 
 __all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE"]
 
@@ -190,14 +191,20 @@ class Corrector:
     Parameters:
         entries: :class:`glossary.model.Entry` objects (ignored when *matcher* is given).
         matcher: a ready :class:`glossary.matcher.Matcher`.
+        projector: a :class:`tm.qa.projection.Projector` (with the memory's lexicon and word
+            units); one with the glossary's lexicon alone when None.
+        memory: English sentences of the memory (:func:`tm.qa.pseudo.memory_sentences`): without a
+            source, the best-matching ones serve as a pseudo-source for term projection.
     """
 
-    def __init__(self, entries=None, *, matcher=None):
+    def __init__(self, entries=None, *, matcher=None, projector=None, memory=None):
         if matcher is None:
             from glossary.matcher import Matcher
 
             matcher = Matcher(list(entries or []))
         self.matcher = matcher
+        self._projector = projector
+        self.memory = memory
         self.by_id = {e.id: e for e in matcher.entries}
         self._confusers: dict[str, list] = {}
         self._named_months = conventions.named_months(f for e in matcher.entries for f, _ in e.forms("vi"))
@@ -237,9 +244,16 @@ class Corrector:
                        names=names)
         pieces = list(_pieces(draft, pairing.segments))
         doc = _DocContext(self, draft, pieces, lang, source_lang, style)
+        doc.min_confidence = min_confidence
+        if source is None and self.memory and lang == "vi":
+            from tm.qa.pseudo import pseudo_sources
+
+            doc.pseudo = pseudo_sources([p[3] for p in pieces], self.memory, self.matcher,
+                                        projector=self.projector)
         applied, suggested = [], []
         starts = line_starts(draft)
-        for seg, seg_off, abs_off, text in pieces:
+        for n_piece, (seg, seg_off, abs_off, text) in enumerate(pieces):
+            doc.piece = n_piece
             cands = self._piece(doc, text, seg.source if seg.source else None, fix_numbers)
             chosen, rest = _resolve(cands, min_confidence)
             line = line_of(starts, abs_off)
@@ -260,7 +274,8 @@ class Corrector:
 
     def _piece(self, doc, text: str, source: str | None, fix_numbers: bool) -> list[_Cand]:
         lang = doc.lang
-        matches = self.matcher.find(text, lang)
+        matches = whole_word_matches(text, self.matcher.find(text, lang), self.projector.units, lang,
+                                     self.matcher)
         good = [m for m in matches if m.status != "deprecated"]
         src_ids = None
         if source is not None:
@@ -273,8 +288,8 @@ class Corrector:
         taken = Spans([(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"])
         if lang == "vi":
             for g in finder_for(self.matcher, lang).find(text, matches, min_confidence=0.5):
-                if _overlaps(g.start, g.end, taken):
-                    continue
+                if _overlaps(g.start, g.end, taken) or self.projector.units.cuts(text, g.start, g.end, g.form):
+                    continue  # a span that cuts a word in two would leave part of it behind
                 conf = g.confidence
                 if src_ids is not None:
                     conf = min(0.98, conf + 0.15) if src_ids[g.entry.id] else conf * _NO_SOURCE_SUPPORT
@@ -287,9 +302,11 @@ class Corrector:
                 taken.append((g.start, g.end))
         cands += self._confusions(doc, text, good, src_ids, source)
         if src_ids is not None:
-            cands += self._from_source(doc, text, good, cands, src_ids)
+            cands += self._from_source(doc, text, source, matches, good, cands)
             cands += _numbers(text, source, lang, doc.source_lang, fix_numbers, [(m.start, m.end) for m in matches],
                               [(m.start, m.end) for m in self.matcher.find(source, doc.source_lang)])
+        elif doc.pseudo and doc.pseudo[doc.piece]:
+            cands += self._from_source(doc, text, doc.pseudo[doc.piece], matches, good, cands, pseudo=True)
         if lang == "vi":
             edited = [(c.start, c.end) for c in cands if c.rule != "number-mismatch"]
             terms = [(m.start, m.end) for m in good]
@@ -392,30 +409,66 @@ class Corrector:
                 break
         return out
 
-    def _from_source(self, doc, text, good, cands, src_ids) -> list[_Cand]:
-        """Source terms with no target form in the segment: find the span that renders them."""
-        have = Counter(m.entry.id for m in good) + Counter(c.entry_id for c in cands if c.entry_id)
-        taken = Spans([(m.start, m.end) for m in good] + [(c.start, c.end) for c in cands])
+    @property
+    def projector(self):
+        """The :class:`tm.qa.projection.Projector` in use."""
+        if self._projector is None:
+            from tm.qa.projection import Projector
+
+            self._projector = Projector(self.matcher)
+        return self._projector
+
+    def _from_source(self, doc, text, source, matches, good, cands, *, pseudo=False) -> list[_Cand]:
+        """Source terms with no target form in the segment: the span that renders them
+        (:mod:`tm.qa.projection`), replaced by the entry's closest form; *pseudo*: *source* is
+        English text of the memory, not the draft's source."""
+        from tm.qa.termspans import project_missing, source_terms
+
+        if doc.lang != "vi":
+            return []
+        sl = doc.source_lang or "en"
+        src = [m for m in source_terms(self.matcher, source, sl,
+                                       self.matcher.find(source, sl, include_deprecated=False))
+               if not (m.form != m.form.lower() and m.text == m.text.lower())]
+        sure = [c for c in cands if c.entry_id and c.confidence >= doc.min_confidence]
+        edited = [(c.start, c.end) for c in sure]
+        for c in sure:
+            if c.entry_id:
+                good = good + [_Rendered(self.by_id[c.entry_id], c.start, c.end, c.after)]
         out = []
-        finder = finder_for(self.matcher, doc.lang)
-        for entry_id, n in src_ids.items():
-            if have[entry_id] >= n:
+        if not pseudo:  # a space lost or a letter misread (``BắcTriều Tiên``, ``Kim II- Sung``)
+            have = Counter(m.entry.id for m in good)
+            taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in sure]
+            for entry_id, n in Counter(m.entry.id for m in src).items():
+                if have[entry_id] >= n:
+                    continue
+                best = _fuzzy_span(text, self.by_id[entry_id], doc.lang, taken)
+                if best is not None and not self.projector.units.cuts(text, best[1], best[2], best[3]):
+                    conf, start, end, form = best
+                    taken.append((start, end))
+                    out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,
+                                     f"the source has {self.by_id[entry_id].preferred(doc.source_lang)!r}; "
+                                     f"this span is {form!r} misspelt", entry_id))
+                    good = good + [_Rendered(self.by_id[entry_id], start, end, form)]
+                    edited.append((start, end))
+        located = project_missing(self.projector, source, text, src, good, matches, edited, pseudo=pseudo)
+        for p in located:
+            if self.projector.units.cuts(text, p.start, p.end):
                 continue
-            entry = self.by_id[entry_id]
-            best = None
-            for g in finder.find(text, None, matcher=self.matcher, min_confidence=0.3, only=entry_id):
-                if not _overlaps(g.start, g.end, taken) and (best is None or g.confidence > best[0]):
-                    best = (min(0.95, g.confidence + 0.2), g.start, g.end, " ".join((g.form,) + g.kept))
-            if best is None:
-                best = _fuzzy_span(text, entry, doc.lang, taken)
-            if best is None:
-                continue
-            conf, start, end, form = best
-            out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,
-                             f"the source has {entry.preferred(doc.source_lang)!r}; this span renders it",
-                             entry_id))
-            taken.append((start, end))
+            form = self._best_form(doc, p.entry, p.text)
+            what = "a pseudo-source (English text of the memory)" if pseudo else "the source"
+            out.append(_Cand(p.start, p.end, self._render(doc, form, text, p.start), "term-source",
+                             p.confidence, f"{what} has {p.entry.preferred(sl)!r}; this span renders "
+                             f"it: {p.describe()}", p.entry.id))
         return out
+
+
+class _Rendered:
+    """A term an earlier rule already puts in place (stands for a glossary match)."""
+
+    def __init__(self, entry, start, end, text):
+        self.entry, self.start, self.end, self.text = entry, start, end, text
+        self.status = "preferred"
 
 
 def _near(text: str, a, b) -> bool:
@@ -485,9 +538,15 @@ def _fuzzy_span(text, entry, lang, taken):
                 if _overlaps(start, end, taken):
                     continue
                 window = k.text[ks:ke]
-                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 \
-                        and _SPACES.sub("", window) != _SPACES.sub("", fk):
+                glued = _SPACES.sub("", window) == _SPACES.sub("", fk)
+                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 and not glued:
                     continue
+                if size < n and not glued:
+                    continue  # a syllable short is a different wording (projection's case), not a misspelling
+                wsyl = Counter(_TOKEN.findall(window))
+                odd_w, odd_f = " ".join((wsyl - fsyl).elements()), " ".join((fsyl - wsyl).elements())
+                if not glued and odd_w and fuzz.ratio(odd_w, odd_f) < 50:
+                    continue  # another word (``chống lại`` for ``chống Mỹ``), not the same one misspelt
                 ratio = fuzz.ratio(window, fk)
                 if ratio >= 85 and (best is None or ratio > best[0]):
                     best = (ratio, start, end, form)
@@ -554,6 +613,8 @@ class _DocContext:
 
     def __init__(self, corrector, draft, pieces, lang, source_lang, style):
         self.lang, self.source_lang, self.style = lang, source_lang, style
+        self.pseudo, self.piece = None, 0
+        self.min_confidence = DEFAULT_MIN_CONFIDENCE
         self.mentions: Counter = Counter()
         self.usage: dict[str, Counter] = {}
         self._keys: dict[str, set] = {}
