@@ -4,6 +4,7 @@ import sqlite3
 import pytest
 
 from corpus.errors import Interrupted, StoreError
+from tm import schema
 from tm.store import SQLiteStore, Unit, open_store
 
 
@@ -11,7 +12,7 @@ def test_new_store_is_wal_and_versioned(store, db_path):
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.stats() == {"documents": 0, "segments": 0, "units": 0, "terms": 0,
                              "units_by_kind": {"parallel": 0, "comparable": 0, "imported": 0},
-                             "schema_version": 1}
+                             "schema_version": schema.VERSION}
 
 
 def test_units_merge_on_normalised_keys(store):
