@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -81,6 +82,13 @@ def _forms(entries, langs):
                 yield e, lang, form, status
 
 
+@lru_cache(maxsize=1 << 17)
+def _form_keys(form: str) -> tuple[str, str, str]:
+    """A glossary form's written, match-key and folded comparison forms (cached: a server or an
+    editor looks up against the same forms again and again)."""
+    return normalize_form(form), match_key(form), fold(form)
+
+
 def _rank(r: LookupResult):
     return KINDS.index(r.match), -r.score, _STATUS_RANK[r.status], r.entry.id
 
@@ -118,14 +126,15 @@ def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=No
 
     fuzzy_pool = []
     for e, form_lang, form, status in _forms(entries, langs):
-        if normalize_form(form) == q:
+        form_norm, form_key, form_fold = _form_keys(form)
+        if form_norm == q:
             kind = "exact"
-        elif match_key(form) == q_key:
+        elif form_key == q_key:
             kind = "normalized"
-        elif fold(form) == q_fold:
+        elif form_fold == q_fold:
             kind = "folded"
         else:
-            fuzzy_pool.append((e, form_lang, form, status, fold(form)))
+            fuzzy_pool.append((e, form_lang, form, status, form_fold))
             continue
         offer(LookupResult(e, kind, SCORES[kind], form, form_lang, status))
     if len(q_fold) >= 4 and fuzzy_pool:

@@ -113,7 +113,7 @@ async def check(request: Request):
     project = opt.get("project") or None
     if project is not None and (not isinstance(project, str) or len(project) > 100):
         raise HTTPException(400, "project must be a name of at most 100 characters")
-    return JSON(await s.slow(s.check, got["draft"], got["source"] or None, src_lang, project))
+    return JSON(await s.slow("check", got["draft"], got["source"] or None, src_lang, project))
 
 
 async def correct(request: Request):
@@ -129,7 +129,7 @@ async def correct(request: Request):
     if tone not in ("auto", "traditional", "modern") or not 0 <= confidence <= 1:
         raise HTTPException(400, "tone_style must be auto, traditional or modern; min_confidence 0-1")
     fix_numbers = str(opt.get("fix_numbers", "")).lower() in ("1", "true", "yes", "on")
-    return JSON(await s.slow(s.correct, got["draft"], got["source"] or None, min_confidence=confidence,
+    return JSON(await s.slow("correct", got["draft"], got["source"] or None, min_confidence=confidence,
                              tone_style=tone, fix_numbers=fix_numbers))
 
 
@@ -145,7 +145,7 @@ async def score(request: Request):
     if src_lang not in (None, "vi", "en"):
         raise HTTPException(400, "src_lang must be vi or en")
     segments = str(got["options"].get("segments", "")).lower() in ("1", "true", "yes", "on")
-    return JSON(await s.slow(s.score, got["hyp"], refs, got["source"] or None, src_lang, segments))
+    return JSON(await s.slow("score", got["hyp"], refs, got["source"] or None, src_lang, segments))
 
 
 # -- writes ---------------------------------------------------------------------------------------

@@ -1,20 +1,25 @@
 """What the web server does, as plain functions over one store: no HTTP here.
 
-Two worker threads share the work: *fast* (lookups, matches, concordance,
-glossary and memory edits) and *slow* (check, correct, score: seconds of CPU on a
-long draft). Each thread opens its own connection to the store (an SQLite
-connection belongs to one thread), so a long check never waits for, nor holds
-up, a lookup. The glossary and its term matcher are built once and shared (read
-only) until the glossary changes.
+Two workers share the work: *fast*, a thread of the server process (lookups,
+matches, concordance, glossary and memory edits), and *slow*, a separate process
+(check, correct, score: seconds of CPU on a long draft). In a thread, a check
+would hold Python's global interpreter lock and lookups would queue behind it;
+in its own process it runs on another core. Each worker opens its own
+connection to the store. The glossary and its term matcher are built once per
+worker and rebuilt when the glossary changes (anyone's change: the signature of
+the glossary table is compared on each use).
 """
 from __future__ import annotations
 
 import asyncio
 import functools
+import multiprocessing
+import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
-from corpus.errors import InputError, StoreError
+from corpus.errors import InputError, SongnguError, StoreError
 from corpus.normalize import match_key
 from glossary.model import LANGS, TYPES, Deprecated, Entry, normalize_form
 
@@ -51,31 +56,52 @@ class Service:
         db_path: the store file.
     """
 
-    def __init__(self, db_path):
+    def __init__(self, db_path, *, workers: bool = True):
         from tm.store import open_store
 
         self.db_path = str(db_path)
         open_store(self.db_path, create=False).close()  # fail now on a missing or bad store; migrate it
-        self._fast = ThreadPoolExecutor(1, thread_name_prefix="songngu-fast")
-        self._slow = ThreadPoolExecutor(1, thread_name_prefix="songngu-slow")
         self._local = threading.local()
         self._lock = threading.Lock()
         self._glossary: _Glossary | None = None
+        self._fast = self._slow = None
+        if workers:
+            self._fast = ThreadPoolExecutor(1, thread_name_prefix="songngu-fast")
+            self._start_slow()
 
-    # -- threads --------------------------------------------------------------------------------
+    # -- workers --------------------------------------------------------------------------------
+    def _start_slow(self):
+        # spawn, not fork: the server process has threads (a fork could copy a held lock)
+        self._slow = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._slow.submit(_in_worker, self.db_path, "warm", (), {})  # imports and glossary, ahead of use
+
     async def fast(self, fn, *args, **kwargs):
-        """Run ``fn(*args, **kwargs)`` on the fast worker."""
+        """Run ``fn(*args, **kwargs)`` on the fast worker thread."""
         return await asyncio.get_running_loop().run_in_executor(self._fast, functools.partial(fn, *args, **kwargs))
 
-    async def slow(self, fn, *args, **kwargs):
-        """Run ``fn(*args, **kwargs)`` on the slow worker (check, correct, score)."""
-        return await asyncio.get_running_loop().run_in_executor(self._slow, functools.partial(fn, *args, **kwargs))
+    async def slow(self, method: str, *args, **kwargs):
+        """Run ``self.<method>(*args, **kwargs)`` in the worker process (check, correct, score)."""
+        loop = asyncio.get_running_loop()
+        try:
+            kind, value = await loop.run_in_executor(self._slow, _in_worker, self.db_path, method, args, kwargs)
+        except BrokenProcessPool:
+            self._start_slow()
+            raise RuntimeError("the check worker stopped; it was restarted") from None
+        if kind == "ok":
+            return value
+        raise (StoreError if kind == "store" else ValueError)(value)
+
+    def warm(self) -> None:
+        self.glossary()
 
     def close(self):
-        """Close each worker's connection (in its own thread) and stop the workers."""
-        for pool in (self._fast, self._slow):
-            pool.submit(self._close_local).result()
-            pool.shutdown(wait=True)
+        """Close the connections and stop the workers."""
+        if self._fast is not None:
+            self._fast.submit(self._close_local).result()
+            self._fast.shutdown(wait=True)
+        if self._slow is not None:
+            self._slow.shutdown(wait=True)
+        self._close_local()
 
     def _close_local(self):
         store = getattr(self._local, "store", None)
@@ -93,12 +119,25 @@ class Service:
         return store
 
     def glossary(self) -> _Glossary:
-        """The current glossary; rebuilt when an entry was added, changed or deleted (by anyone)."""
-        sig = self.store().conn.execute("SELECT count(*), max(changed), total(length(data)) FROM glossary").fetchone()
+        """The current glossary; rebuilt when an entry was added, changed or deleted (by anyone).
+
+        The glossary table's signature is read again only when another connection has committed
+        since the last look (``PRAGMA data_version``) or this worker changed the glossary itself.
+        """
+        conn = self.store().conn
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
         with self._lock:
-            if self._glossary is None or self._glossary.signature != sig:
-                self._glossary = _Glossary(self.store().glossary_entries(), sig)
-            return self._glossary
+            g = self._glossary
+            if g is not None and getattr(self._local, "data_version", None) == version:
+                return g
+            sig = conn.execute("SELECT count(*), max(changed), total(length(data)) FROM glossary").fetchone()
+            if g is None or g.signature != sig:
+                g = self._glossary = _Glossary(self.store().glossary_entries(), sig)
+            self._local.data_version = version
+            return g
+
+    def _glossary_changed(self):
+        self._local.data_version = None
 
     def _searchers(self):
         """This thread's fuzzy matcher and concordance, caught up with the store."""
@@ -207,6 +246,7 @@ class Service:
                 raise Conflict(f"glossary entry {entry.id!r} already exists")
             self._validate(entry)
             store.save_glossary_entry(entry, user=user, action="create", origin=f"web:{user}")
+        self._glossary_changed()
         return self.glossary_entry(entry.id)
 
     def edit_entry(self, entry_id: str, data: dict, user: str) -> dict:
@@ -223,6 +263,7 @@ class Service:
             entry = entry_from_dict(merged)
             self._validate(entry)
             store.save_glossary_entry(entry, user=user, action="edit", origin=f"web:{user}")
+        self._glossary_changed()
         return self.glossary_entry(entry_id)
 
     def deprecate_form(self, entry_id: str, lang: str, form: str, reason: str, user: str,
@@ -255,6 +296,7 @@ class Service:
             entry = entry_from_dict(data)
             self._validate(entry)
             store.save_glossary_entry(entry, user=user, action="deprecate", origin=f"web:{user}")
+        self._glossary_changed()
         return self.glossary_entry(entry_id)
 
     def delete_entry(self, entry_id: str, user: str) -> None:
@@ -262,6 +304,7 @@ class Service:
         with store.transaction():
             if not store.delete_glossary_entry(entry_id, user=user):
                 raise NotFound(f"no glossary entry {entry_id!r}")
+        self._glossary_changed()
 
     def _validate(self, entry: Entry):
         """The glossary's own rules (:func:`glossary.validate.validate`) on the changed entry."""
@@ -343,6 +386,23 @@ class Service:
         g = self.glossary() if (source is not None or not refs) else None
         return score(hyp, list(refs), source, entries=g.entries if g else None, matcher=g.matcher if g else None,
                      src_lang=src_lang, segments=segments)
+
+
+_WORKER: Service | None = None
+
+
+def _in_worker(db_path: str, method: str, args, kwargs):
+    """In the worker process: ``("ok", result)``, or ``("input" | "store", message)`` for a refused input."""
+    global _WORKER
+    if _WORKER is None:
+        os.nice(5)  # batch work: the server process (lookups as someone types) goes first for the CPU
+        _WORKER = Service(db_path, workers=False)
+    try:
+        return "ok", getattr(_WORKER, method)(*args, **kwargs)
+    except StoreError as exc:
+        return "store", str(exc)
+    except (SongnguError, ValueError) as exc:
+        return "input", str(exc)
 
 
 def _unit_dict(u) -> dict:
