@@ -85,7 +85,7 @@ class Server:
     def stop(self):
         self.server.should_exit = True
         self.thread.join(timeout=20)
-        self.app.state.service.close()
+        self.app.state.service.close()  # done by the app's shutdown already; closing twice is harmless
         self.sock.close()
 
 

@@ -33,10 +33,7 @@ def serve(db_path, host: str = "127.0.0.1", port: int = 8700, *, private: bool =
 
     hosts = ["localhost", "127.0.0.1", "[::1]", "::1"] if is_loopback(host) else None
     app = create_app(db_path, private=private, max_body=max_body or DEFAULT_MAX_BODY, allowed_hosts=hosts)
-    try:
-        uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
-    finally:
-        app.state.service.close()
+    uvicorn.run(app, host=host, port=port, log_level=log_level, server_header=False)
 
 
 def add_user(store, name: str, role: str = "editor") -> str:

@@ -7,6 +7,7 @@ files, and plain functions as routes; no template engine or ORM needed.
 """
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import secrets
@@ -144,9 +145,16 @@ def create_app(db_path, *, private: bool = False, max_body: int = DEFAULT_MAX_BO
     middleware = [Middleware(_SecurityHeaders), Middleware(_CollapseSlashes)]
     if allowed_hosts:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    service = Service(db_path)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        service.close()  # here, not after uvicorn.run: uvicorn re-raises SIGTERM once it has shut down
+
     app = Starlette(routes=routes, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS,
-                    max_body_size=max_body)
-    app.state.service = Service(db_path)
+                    max_body_size=max_body, lifespan=lifespan)
+    app.state.service = service
     app.state.sessions = Sessions()
     app.state.private = private
     app.state.max_body = max_body

@@ -72,7 +72,8 @@ class Service:
     # -- workers --------------------------------------------------------------------------------
     def _start_slow(self):
         # spawn, not fork: the server process has threads (a fork could copy a held lock)
-        self._slow = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self._slow = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_worker_init, initargs=(os.getpid(),))
         self._slow.submit(_in_worker, self.db_path, "warm", (), {})  # imports and glossary, ahead of use
 
     async def fast(self, fn, *args, **kwargs):
@@ -96,11 +97,12 @@ class Service:
 
     def close(self):
         """Close the connections and stop the workers."""
-        if self._fast is not None:
-            self._fast.submit(self._close_local).result()
-            self._fast.shutdown(wait=True)
-        if self._slow is not None:
-            self._slow.shutdown(wait=True)
+        fast, slow, self._fast, self._slow = self._fast, self._slow, None, None
+        if fast is not None:
+            fast.submit(self._close_local).result()
+            fast.shutdown(wait=True)
+        if slow is not None:
+            slow.shutdown(wait=True)
         self._close_local()
 
     def _close_local(self):
@@ -391,11 +393,25 @@ class Service:
 _WORKER: Service | None = None
 
 
+def _worker_init(parent: int) -> None:
+    """The worker process: lower priority (the server, answering lookups as someone types, goes
+    first for the CPU), and gone when the server is (even killed without a shutdown)."""
+    import time
+
+    os.nice(5)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _in_worker(db_path: str, method: str, args, kwargs):
     """In the worker process: ``("ok", result)``, or ``("input" | "store", message)`` for a refused input."""
     global _WORKER
     if _WORKER is None:
-        os.nice(5)  # batch work: the server process (lookups as someone types) goes first for the CPU
         _WORKER = Service(db_path, workers=False)
     try:
         return "ok", getattr(_WORKER, method)(*args, **kwargs)
