@@ -19,24 +19,26 @@ def _svc(request: Request):
     return request.app.state.service
 
 
+async def _read(request: Request, method: str, *args):
+    """``service.<method>(*args)`` on the fast worker, for a reader (see ``--private``)."""
+    await require_reader(request)
+    s = _svc(request)
+    return await s.fast(getattr(s, method), *args)
+
+
 # -- reads ----------------------------------------------------------------------------------------
 async def stats(request: Request):
-    await require_reader(request)
-    return JSON(await _svc(request).fast(_svc(request).stats))
+    return JSON(await _read(request, "stats"))
 
 
 async def lookup(request: Request):
-    await require_reader(request)
-    s = _svc(request)
-    return JSON(await s.fast(s.lookup, text_param(request), lang_param(request),
-                             int_param(request, "limit", 10, 1, 200), int_param(request, "examples", 5, 0, 50)))
+    return JSON(await _read(request, "lookup", text_param(request), lang_param(request),
+                            int_param(request, "limit", 10, 1, 200), int_param(request, "examples", 5, 0, 50)))
 
 
 async def concordance(request: Request):
-    await require_reader(request)
-    s = _svc(request)
-    return JSON(await s.fast(s.concordance, text_param(request), lang_param(request),
-                             int_param(request, "limit", 20, 1, 200)))
+    return JSON(await _read(request, "concordance", text_param(request), lang_param(request),
+                            int_param(request, "limit", 20, 1, 200)))
 
 
 async def match(request: Request):
@@ -62,36 +64,26 @@ async def match_batch(request: Request):
 
 
 async def unit_get(request: Request):
-    await require_reader(request)
-    s = _svc(request)
-    return JSON(await s.fast(s.unit, request.path_params["unit_id"]))
+    return JSON(await _read(request, "unit", request.path_params["unit_id"]))
 
 
 async def glossary_list(request: Request):
-    await require_reader(request)
-    s = _svc(request)
-    return JSON(await s.fast(s.glossary_page, request.query_params.get("q", ""),
-                             int_param(request, "offset", 0, 0, 10**9), int_param(request, "limit", 50, 1, 200)))
+    return JSON(await _read(request, "glossary_page", request.query_params.get("q", ""),
+                            int_param(request, "offset", 0, 0, 10**9), int_param(request, "limit", 50, 1, 200)))
 
 
 async def glossary_get(request: Request):
-    await require_reader(request)
-    s = _svc(request)
-    return JSON(await s.fast(s.glossary_entry, request.path_params["entry_id"]))
+    return JSON(await _read(request, "glossary_entry", request.path_params["entry_id"]))
 
 
 async def glossary_history(request: Request):
-    await require_reader(request)
-    s = _svc(request)
     eid = request.path_params["entry_id"]
-    return JSON({"id": eid, "history": await s.fast(s.glossary_history, eid)})
+    return JSON({"id": eid, "history": await _read(request, "glossary_history", eid)})
 
 
 async def rules_list(request: Request):
-    await require_reader(request)
-    s = _svc(request)
-    return JSON({"project": request.path_params["project"],
-                 "rules": await s.fast(s.ignore_rules, request.path_params["project"])})
+    project = request.path_params["project"]
+    return JSON({"project": project, "rules": await _read(request, "ignore_rules", project)})
 
 
 async def whoami(request: Request):

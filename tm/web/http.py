@@ -60,26 +60,21 @@ EXCEPTION_HANDLERS = {HTTPException: on_http_error, InputError: on_library_error
 
 # -- inputs ---------------------------------------------------------------------------------------
 def int_param(request: Request, name: str, default: int, lo: int, hi: int) -> int:
-    raw = request.query_params.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise HTTPException(400, f"{name} must be a whole number, not {raw[:40]!r}") from None
-    if not lo <= value <= hi:
-        raise HTTPException(400, f"{name} must be between {lo} and {hi}")
-    return value
+    return _number(request, name, default, lo, hi, int, "a whole number")
 
 
 def float_param(request: Request, name: str, default: float, lo: float, hi: float) -> float:
+    return _number(request, name, default, lo, hi, float, "a number")
+
+
+def _number(request, name, default, lo, hi, kind, what):
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return default
     try:
-        value = float(raw)
+        value = kind(raw)
     except ValueError:
-        raise HTTPException(400, f"{name} must be a number, not {raw[:40]!r}") from None
+        raise HTTPException(400, f"{name} must be {what}, not {raw[:40]!r}") from None
     if not lo <= value <= hi:
         raise HTTPException(400, f"{name} must be between {lo} and {hi}")
     return value
