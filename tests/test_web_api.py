@@ -158,6 +158,9 @@ def test_bad_inputs_are_one_line_errors(web):
     status, _, data = client.post("/api/check", data=b"{not json", headers={"Content-Type": "application/json"})
     assert status == 400 and "JSON" in data["error"]
     assert client.post("/api/check", json_body={"draft": "x", "src_lang": "fr"})[0] == 400
+    assert client.post("/api/check", json_body={"draft": "Hà Nội", "source": ["a", "b"]})[0] == 400
+    assert client.post("/api/score", json_body={"hyp": "a", "ref": ["a", 3]})[0] == 400
+    assert client.post("/api/check", json_body=["not", "an", "object"])[0] == 400
 
 
 def test_correct_and_score(web, seed_draft, iwslt):
@@ -169,6 +172,9 @@ def test_correct_and_score(web, seed_draft, iwslt):
     hyp = "\n".join(v for v, _ in pairs)
     status, _, scores = client.post("/api/score", json_body={"hyp": hyp, "ref": hyp})
     assert status == 200 and scores["bleu"] == pytest.approx(100.0)
+    body, ctype = multipart({"hyp": ("mt.vi.txt", hyp.encode()), "ref": ("human.vi.txt", hyp.encode())})
+    status, _, uploaded = client.post("/api/score", data=body, headers={"Content-Type": ctype})
+    assert status == 200 and uploaded["bleu"] == scores["bleu"]
     status, _, scores = client.post("/api/score", json_body={"hyp": hyp, "source": "\n".join(e for _, e in pairs)})
     assert status == 200 and "estimate" in scores
 
@@ -385,3 +391,14 @@ def test_user_add_prints_the_token_once_and_stores_its_hash(cli, db_path, store)
     assert rows == [("hoa", hash_token(token), "editor")] and token not in dump
     again = cli("user", "add", "hoa")
     assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_serve_command_help_and_a_missing_store(cli, tmp_path):
+    result = cli("serve", "--help")
+    assert result.exit_code == 0 and "Example:" in result.output and "songngu serve" in result.output
+    from cli import main
+    from click.testing import CliRunner
+
+    missing = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "serve"])
+    assert missing.exit_code == 2 and "no store here" in missing.output
+    assert "Traceback" not in missing.output

@@ -128,11 +128,10 @@ async def correct(request: Request):
 async def score(request: Request):
     await require_reader(request)
     s = _svc(request)
-    got = await texts(request, {"hyp": True, "ref": False, "source": False}, request.app.state.max_body)
+    got = await texts(request, {"hyp": True, "ref": False, "source": False}, request.app.state.max_body,
+                      lists=("ref",))
     refs = got["ref"] or []
     refs = [refs] if isinstance(refs, str) else refs
-    if not all(isinstance(r, str) for r in refs):
-        raise HTTPException(400, "ref must be a text or a list of texts")
     src_lang = got["options"].get("src_lang") or None
     if src_lang not in (None, "vi", "en"):
         raise HTTPException(400, "src_lang must be vi or en")

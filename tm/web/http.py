@@ -103,7 +103,7 @@ async def json_body(request: Request):
         raise HTTPException(400, f"the request body is not valid JSON ({exc.__class__.__name__})") from None
 
 
-async def texts(request: Request, fields: dict, max_part: int) -> dict:
+async def texts(request: Request, fields: dict, max_part: int, lists=()) -> dict:
     """Text inputs from a JSON body or a multipart form (uploaded files or fields).
 
     Parameters:
@@ -111,6 +111,7 @@ async def texts(request: Request, fields: dict, max_part: int) -> dict:
             on disk (:func:`corpus.reader.decode`: BOMs, UTF-16, binary refused); their client
             file names are only used in messages, never as paths.
         max_part: the largest upload or field, in bytes.
+        lists: the fields that may also be a JSON list of texts.
 
     Returns name -> text (or None), plus the other form fields / JSON keys under ``"options"``.
     """
@@ -123,21 +124,25 @@ async def texts(request: Request, fields: dict, max_part: int) -> dict:
             for key, value in form.multi_items():
                 if hasattr(value, "read"):  # an upload
                     data = await value.read()
-                    if key in fields and (data or value.filename):
-                        name = _upload_name(value.filename, key)
-                        out[key] = decode(data, name)
-                elif key in fields:
-                    out[key] = value
-                else:
+                    if key not in fields or not (data or value.filename):
+                        continue
+                    value = decode(data, _upload_name(value.filename, key))
+                elif key not in fields:
                     options[key] = value
+                    continue
+                if key in lists:  # repeated: ref=@a.txt ref=@b.txt
+                    out.setdefault(key, []).append(value)
+                else:
+                    out[key] = value
     else:
         body = await json_body(request)
         if not isinstance(body, dict):
             raise HTTPException(400, "the request body must be a JSON object")
         for key, value in body.items():
             if key in fields:
-                if value is not None and not isinstance(value, (str, list)):
-                    raise HTTPException(400, f"field {key!r} must be text")
+                many = isinstance(value, list) and key in lists and all(isinstance(v, str) for v in value)
+                if value is not None and not isinstance(value, str) and not many:
+                    raise HTTPException(400, f"field {key!r} must be text" + (" or a list of texts" if key in lists else ""))
                 out[key] = value
             else:
                 options[key] = value
