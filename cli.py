@@ -490,8 +490,10 @@ def _write_or_echo(text: str, output) -> None:
 @click.argument("draft", type=click.Path(dir_okay=False))
 @click.option("--source", type=click.Path(dir_okay=False), help="The source text the draft translates.")
 @click.option("--src-lang", type=click.Choice(["en", "vi"]), help="Source language (default: detected).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
-              show_default=True, help="Output format; html is one self-contained page.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xliff"]), default="text",
+              show_default=True,
+              help="Output format; html is one self-contained page; xliff: a copy of an XLIFF draft "
+                   "with the findings as notes.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @pass_ctx
 @click.pass_context
@@ -509,26 +511,52 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     Exit code: 0 without errors, 1 when a finding has severity error, 2 for
     bad input.
 
+    DRAFT may be an XLIFF file (.xlf, .xliff, .sdlxliff, .mqxliff: its units'
+    sources and targets, findings named by unit id) or a Word .docx (its
+    paragraphs; a two-column source | target table is read as segment pairs).
+
     \b
     Example:
       songngu check draft.vi.txt --source source.en.txt
       songngu check mt.vi.txt --format html -o report.html
+      songngu check job.sdlxliff --format xliff -o job.checked.sdlxliff
     """
-    from corpus.reader import read_text
+    from corpus.formats import kind_of, read_bilingual, read_plain
+    from corpus.formats.segments import visible
     from tm.qa.check import Checker
 
-    draft_text = read_text(draft)
-    source_text = read_text(source) if source else None
-    report = Checker(_qa_glossary(obj)).check(draft_text, source_text, src_lang=src_lang,
-                                              draft_name=draft, source_name=source or "source")
-    if fmt == "json":
+    checker = Checker(_qa_glossary(obj))
+    bilingual = read_bilingual(draft)
+    if fmt == "xliff" and kind_of(draft) != "xliff":
+        fail(f"{draft}: --format xliff needs an XLIFF draft")
+    if bilingual is not None:
+        from tm.qa.bilingual import check_document
+
+        if source:
+            click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
+        report = check_document(checker, bilingual)
+    else:
+        draft_text = read_plain(draft)
+        source_text = read_plain(source) if source else None
+        report = checker.check(draft_text, source_text, src_lang=src_lang,
+                               draft_name=draft, source_name=source or "source")
+    if fmt == "xliff":
+        from tm.qa.bilingual import finding_notes
+
+        notes = finding_notes(report, bilingual)
+        text = bilingual.findings_text(notes)
+        if output:
+            bilingual.write_findings(output, notes)
+        else:
+            click.echo(text, nl=False)
+    elif fmt == "json":
         _write_or_echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), output)
     elif fmt == "html":
         from tm.qa.html import render_html
 
-        _write_or_echo(render_html(report, draft_name=draft, source_name=source), output)
+        _write_or_echo(visible(render_html(report, draft_name=draft, source_name=source)), output)
     else:
-        _write_or_echo(report.to_text(draft), output)
+        _write_or_echo(visible(report.to_text(draft)), output)
     if output:
         s = report.summary()
         counts = ", ".join(f"{s[k]} {k}{'' if s[k] == 1 or k == 'info' else 's'}" for k in ("error", "warning", "info"))
@@ -555,17 +583,33 @@ def score(obj, hyp, refs, source, src_lang, segments, fmt):
     number and date consistency. Without a reference: a reference-free
     estimate from the glossary, numbers and length, which is only an estimate.
 
+    HYP may be an XLIFF file or a Word .docx with a source | target table: its
+    targets are scored against its sources (one segment a line; references
+    line for line with the segments that have a target); a plain .docx is read
+    one paragraph a line.
+
     \b
     Example:
       songngu score mt.vi.txt --ref human.vi.txt
       songngu score mt.vi.txt --source article.en.txt --segments --format json
+      songngu score job.xlf --format json
     """
-    from corpus.reader import read_text
+    from corpus.formats import read_bilingual, read_plain
     from tm.qa.score import format_text, score as run_score
 
-    entries = _qa_glossary(obj) if (source or not refs) else None
-    result = run_score(read_text(hyp), [read_text(r) for r in refs],
-                       read_text(source) if source else None, hyp_name=hyp, ref_names=refs,
+    bilingual = read_bilingual(hyp)
+    if bilingual is not None:
+        from tm.qa.bilingual import score_texts
+
+        hyp_text, source_text, file_src_lang = score_texts(bilingual)
+        src_lang = src_lang or file_src_lang
+        if source:
+            source_text = read_plain(source)
+    else:
+        hyp_text = read_plain(hyp)
+        source_text = read_plain(source) if source else None
+    entries = _qa_glossary(obj) if (source_text is not None or not refs) else None
+    result = run_score(hyp_text, [read_plain(r) for r in refs], source_text, hyp_name=hyp, ref_names=refs,
                        entries=entries, src_lang=src_lang, segments=segments)
     if fmt == "json":
         echo_json(result)
@@ -603,18 +647,31 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
     edited spans change; every edit is logged with its rule and confidence.
     Uses the store's glossary, or the bundled one when there is no store.
 
+    XLIFF (.xlf, .xliff, .sdlxliff, .mqxliff): the targets are corrected
+    against their sources; -o writes a copy where only the edited targets
+    change (marked needs-review, the edit log in a note); without -o that copy
+    goes to standard output. Word .docx: -o writes each edit as a tracked
+    change by "songngu" with the rule in a comment; the text output is the
+    corrected paragraphs, one a line (what accepting every change gives).
+
     \b
     Example:
       songngu correct mt.vi.txt -o fixed.vi.txt
       songngu correct mt.vi.txt --source article.en.txt --format diff --dry-run
+      songngu correct job.xlf -o job.fixed.xlf
+      songngu correct report.vi.docx --source report.en.docx -o report.fixed.docx
     """
-    from corpus.reader import read_text
+    from corpus.formats import kind_of, read_plain
     from tm.qa.correct import Corrector, read_draft
 
+    kind = kind_of(draft)
+    options = dict(min_confidence=min_confidence, tone_style=tone_style, fix_numbers=fix_numbers)
+    if kind != "text":
+        _correct_file(Corrector(_qa_glossary(obj)), draft, kind, source, output, fmt, dry_run, options)
+        return
     doc = read_draft(draft)
-    source_text = read_text(source) if source else None
-    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, min_confidence=min_confidence,
-                                                  tone_style=tone_style, fix_numbers=fix_numbers)
+    source_text = read_plain(source) if source else None
+    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, **options)
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))
@@ -642,9 +699,49 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
         click.echo(summary, err=True)
 
 
+def _correct_file(corrector, draft, kind, source, output, fmt, dry_run, options):
+    """correct on an XLIFF or a Word file (see correct's help)."""
+    from corpus.formats import read_plain
+    from corpus.formats.segments import visible
+    from tm.qa.bilingual import correct_file
+
+    written = output if output and not dry_run else None
+    source_text = read_plain(source) if source and kind != "xliff" else None
+    doc, text, fix = correct_file(corrector, draft, source_text, written, **options)
+    if doc is not None and source:
+        click.echo(f"warning: --source ignored: {draft} holds its own sources", err=True)
+    ref = (lambda i: f"unit {doc.segments[i].ref}") if doc is not None else (lambda i: f"paragraph {i + 1}")
+    summary = f"{len(fix.edits)} edits, {len(fix.suggestions)} suggestions"
+    if fmt == "json":
+        data = fix.to_dict(doc) if doc is not None else {
+            "file": draft, "text": text, "edits": [{"paragraph": i + 1, **e.to_dict()} for i, e in fix.edits],
+            "suggestions": [{"paragraph": i + 1, **e.to_dict()} for i, e in fix.suggestions],
+            "tone_style": fix.style}
+        echo_json(data)
+        return
+    lines = [f"{ref(i)}: {e.before!r} -> {e.after!r}  [{e.rule} {e.confidence:.2f}] {e.message}"
+             for i, e in fix.edits]
+    lines += [f"suggestion: {ref(i)}: {e.before!r} -> {e.after!r}  [{e.rule} {e.confidence:.2f}] {e.message}"
+              for i, e in fix.suggestions]
+    if fmt == "diff" or dry_run or written:
+        for line in lines:
+            click.echo(visible(line))
+        click.echo(summary + (f"; written to {written}" if written else ""))
+        return
+    sys.stdout.flush()
+    if kind == "xliff":
+        sys.stdout.buffer.write(doc.xml.encode(text))
+    else:
+        sys.stdout.buffer.write((visible(text) + "\n").encode("utf-8"))
+    sys.stdout.buffer.flush()
+    for line in lines:
+        click.echo(visible(line), err=True)
+    click.echo(summary, err=True)
+
+
 @main.group("import")
 def import_():
-    """Import a glossary or a TMX file into the store.
+    """Import a glossary, a TMX or an XLIFF file into the store.
 
     \b
     Example:
@@ -761,6 +858,37 @@ def import_tmx(obj, files, fmt):
     for f in report["files"]:
         click.echo(f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} merged with "
                    f"existing, {f['skipped']} skipped (no vi or en side)")
+
+
+# --- import xliff ---
+@import_.command("xliff")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@FORMAT_TEXT_JSON
+@pass_ctx
+def import_xliff(obj, files, fmt):
+    """Import the confirmed translations of XLIFF files into the translation memory.
+
+    Reads XLIFF 1.2 (and 1.0/1.1, SDLXLIFF, MQXLIFF) and 2.0/2.1: each
+    translated, confirmed segment becomes a parallel unit with its unit id,
+    file and date; inline codes are kept as TMX markup for export. Segments
+    without a target, not translated or not confirmed are counted and left
+    out. All files go in one transaction: a bad file imports nothing.
+
+    \b
+    Example:
+      songngu import xliff job.vi.xlf
+      songngu import xliff *.sdlxliff --format json
+    """
+    from tm.xliff import import_xliff as run_import
+
+    report = run_import(obj.store(create=True), files)
+    if fmt == "json":
+        echo_json(report)
+        return
+    for f in report["files"]:
+        click.echo(f"{f['file']}: {f['segments']} segments, {f['confirmed']} confirmed: {f['added']} added, "
+                   f"{f['merged']} merged with existing; {f['skipped']} left out (no target, not translated "
+                   f"or not confirmed)")
 
 
 # --- export tmx ---

@@ -249,9 +249,18 @@ def parse_document(text: str, name: str, path=None) -> Document:
 
 
 def load_document(path) -> Document:
-    """Read and parse a text or Markdown file (see :func:`corpus.reader.read_text`).
+    """Read and parse a text or Markdown file (see :func:`corpus.reader.read_text`), or a Word
+    .docx (its paragraphs, see :mod:`corpus.formats.docx`).
 
     Parameters:
         path: the file; its base name becomes the document name.
     """
-    return parse_document(read_text(path), os.path.basename(os.fspath(path)), path)
+    name = os.path.basename(os.fspath(path))
+    if name.lower().endswith((".docx", ".doc")):
+        from corpus.formats.docx import read_docx
+        from corpus.formats.segments import strip_codes
+
+        # one paragraph a block: a Word paragraph is a paragraph, whatever its punctuation
+        text = "\n\n".join(strip_codes(p.text) for p in read_docx(path).paragraphs if p.text.strip())
+        return parse_document(text, name, path)
+    return parse_document(read_text(path), name, path)

@@ -19,7 +19,7 @@ import re
 
 from corpus.errors import InputError
 
-__all__ = ["read_text", "read_lines", "decode"]
+__all__ = ["read_text", "read_bytes", "read_lines", "decode"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -81,9 +81,14 @@ def read_text(path) -> str:
     Returns the text with LF line ends. Raises InputError when the file is
     missing, a directory, unreadable or not text.
     """
+    return decode(read_bytes(path), os.fspath(path))
+
+
+def read_bytes(path) -> bytes:
+    """The bytes of a file; InputError when it is missing, a directory or unreadable."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            return handle.read()
     except FileNotFoundError:
         raise InputError(path, "no such file") from None
     except IsADirectoryError:
@@ -92,7 +97,6 @@ def read_text(path) -> str:
         raise InputError(path, "permission denied") from None
     except OSError as err:
         raise InputError(path, f"cannot read: {err.strerror or err}") from None
-    return decode(data, os.fspath(path))
 
 
 def read_lines(path, unescape: bool = False) -> list[str]:

@@ -9,7 +9,7 @@ from corpus.document import load_document
 from corpus.errors import InputError
 from tm.store import Store, Unit
 
-SUFFIXES = (".txt", ".md", ".markdown")
+SUFFIXES = (".txt", ".md", ".markdown", ".docx")
 # Below this many parallel units the memory teaches the aligner too little.
 MIN_LEXICON_UNITS = 200
 
@@ -28,7 +28,7 @@ def expand_paths(paths) -> list[Path]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
             if not found:
-                raise InputError(path, "folder holds no .txt or .md files")
+                raise InputError(path, "folder holds no .txt or .md files (nor .docx)")
             out.extend(found)
         elif path.exists():
             out.append(path)

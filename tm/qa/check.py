@@ -133,7 +133,11 @@ class Report:
         }
 
     def to_dict(self) -> dict:
-        return {"findings": [f.to_dict() for f in self.findings], "summary": self.summary()}
+        findings = [f.to_dict() for f in self.findings]
+        for f, d in zip(self.findings, findings):
+            if self.segments[f.segment - 1].unit is not None:
+                d["unit"] = self.segments[f.segment - 1].unit
+        return {"findings": findings, "summary": self.summary()}
 
     def to_text(self, name: str = "draft") -> str:
         """Human-readable report: one line per finding, then a summary line."""
@@ -141,6 +145,8 @@ class Report:
         for f in self.findings:
             seg = self.segments[f.segment - 1]
             where = f"{name}:{seg.draft_line}" if seg.draft_line else f"{name}:seg {f.segment}"
+            if seg.unit is not None:
+                where += f" unit {seg.unit}"
             text = f" «{f.text}»" if f.text and f.end - f.start < len(seg.draft) else ""
             sugg = f" → «{f.suggestion}»" if f.suggestion else ""
             lines.append(f"{where} [{f.segment}:{f.start}-{f.end}] {f.severity} {f.check}:{text}{sugg}"

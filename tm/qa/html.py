@@ -139,6 +139,8 @@ def _segment_table(report, with_source, draft_name, source_name) -> list[str]:
         found = sorted(by_seg.get(seg.number, []), key=lambda f: (f.start, _RANK[f.severity]))
         worst = min((f.severity for f in found), key=_RANK.get, default=None)
         line = f"<small>line {seg.draft_line}</small>" if seg.draft_line else ""
+        if seg.unit is not None:
+            line += f"<small>unit {escape(seg.unit)}</small>"
         cells = [f'<td class="num">{seg.number}{line}</td>']
         if with_source:
             spans = [(f.source_span, f, i) for i, f in enumerate(found, 1) if f.source_span]

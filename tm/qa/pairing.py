@@ -25,6 +25,7 @@ class Segment:
         draft: the draft text as given ("" when a source sentence has no translation).
         source: the source text; None without a source, "" for a draft-only addition.
         draft_line, source_line: 1-based line of the segment's start in each file, or None.
+        unit: the segment's id in a bilingual file (XLIFF unit id, Word table row), or None.
     """
 
     number: int
@@ -32,6 +33,7 @@ class Segment:
     source: str | None = None
     draft_line: int | None = None
     source_line: int | None = None
+    unit: str | None = None
 
 
 @dataclass
