@@ -398,7 +398,7 @@ def _worker_init(parent: int) -> None:
     first for the CPU), and gone when the server is (even killed without a shutdown)."""
     import time
 
-    os.nice(5)
+    os.nice(10)
 
     def watch():
         while os.getppid() == parent:
