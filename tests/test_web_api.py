@@ -402,3 +402,26 @@ def test_serve_command_help_and_a_missing_store(cli, tmp_path):
     missing = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "serve"])
     assert missing.exit_code == 2 and "no store here" in missing.output
     assert "Traceback" not in missing.output
+
+
+def test_check_an_uploaded_xliff_file(web):
+    """An XLIFF draft is checked unit by unit against its own sources, as `songngu check FILE.sdlxliff` does;
+    the upload is parsed from memory (its name, here a path, is never opened)."""
+    from pathlib import Path
+
+    from corpus.formats.xliff import read_xliff
+    from tm.qa.bilingual import check_document
+    from tm.qa.check import Checker
+
+    server, client, _ = web
+    path = Path(__file__).resolve().parent / "data" / "xliff" / "sample.sdlxliff"
+    expected = check_document(Checker(server.app.state.service.store().glossary_entries()), read_xliff(path))
+    body, ctype = multipart({"draft": ("/etc/job.sdlxliff", path.read_bytes())})
+    status, _, data = client.post("/api/check", data=body, headers={"Content-Type": ctype})
+    assert status == 200 and data["findings"] == expected.to_dict()["findings"]
+    assert data["findings"][0]["unit"] == "c6d1e4a2-1#1"
+    assert {"term-deprecated", "date-mismatch"} <= {f["check"] for f in data["findings"]}
+    assert [s["unit"] for s in data["segments"]][:2] == ["c6d1e4a2-1#1", "c6d1e4a2-1#2"]
+    bad, ctype = multipart({"draft": ("bad.xlf", b"<xliff version='1.2'><file>")})
+    status, _, data = client.post("/api/check", data=bad, headers={"Content-Type": ctype})
+    assert status == 400 and "bad.xlf" in data["error"] and "\n" not in data["error"]

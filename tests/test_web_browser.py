@@ -220,3 +220,17 @@ def test_hostile_entries_and_drafts_show_as_text(browser, web):
     browser.wait.until(lambda d: "segments" in d.find_element(By.ID, "check-status").text)
     assert not browser.all("#tab-check svg") and not browser.all("#tab-check script")
     assert browser.no_alert()
+
+
+def test_upload_an_xliff_draft(browser):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "xliff" / "sample.sdlxliff"
+    browser.open()
+    browser.tab("check")
+    browser.find("#draft-file").send_keys(str(path))
+    browser.driver.find_element(By.ID, "check-run").click()
+    browser.wait.until(lambda d: "segments" in d.find_element(By.ID, "check-status").text)
+    items = browser.all("#check-findings li.finding")
+    assert any("unit c6d1e4a2-1#1" in li.text and li.get_attribute("data-check") == "term-deprecated" for li in items)
+    assert not browser.all("#check-findings button.accept")  # the file is not in the text box

@@ -9,8 +9,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from tm.web.http import (JSON, float_param, int_param, json_body, lang_param, require_reader, require_user,
-                         text_param, texts)
+from tm.web.http import (JSON, Upload, float_param, int_param, json_body, lang_param, require_reader,
+                         require_user, text_param, texts)
 
 __all__ = ["ROUTES", "routes", "openapi"]
 
@@ -97,7 +97,7 @@ async def whoami(request: Request):
 async def check(request: Request):
     await require_reader(request)
     s = _svc(request)
-    got = await texts(request, {"draft": True, "source": False}, request.app.state.max_body)
+    got = await texts(request, {"draft": True, "source": False}, request.app.state.max_body, xliff=("draft",))
     opt = got["options"]
     src_lang = opt.get("src_lang") or None
     if src_lang not in (None, "vi", "en"):
@@ -105,6 +105,8 @@ async def check(request: Request):
     project = opt.get("project") or None
     if project is not None and (not isinstance(project, str) or len(project) > 100):
         raise HTTPException(400, "project must be a name of at most 100 characters")
+    if isinstance(got["draft"], Upload):  # the XLIFF file holds its sources
+        return JSON(await s.slow("check_xliff", got["draft"].name, got["draft"].data, project))
     return JSON(await s.slow("check", got["draft"], got["source"] or None, src_lang, project))
 
 
@@ -228,7 +230,7 @@ ROUTES = [
     ("POST", "/api/match/batch", match_batch, "Fuzzy matches of many sentences (at most 1000)", [],
      "JSON {queries: [text], lang, top, min}", "read"),
     ("POST", "/api/check", check, "QA report of a draft (with its source optionally); findings matching the "
-     "project's ignore rules are listed apart", [], TEXTS + ": draft, source, src_lang, project", "read"),
+     "project's ignore rules are listed apart", [], TEXTS + ": draft (text, or an uploaded XLIFF file holding its sources), source, src_lang, project", "read"),
     ("POST", "/api/correct", correct, "Corrected draft with its edit log", [],
      TEXTS + ": draft, source, min_confidence, tone_style, fix_numbers", "read"),
     ("POST", "/api/score", score, "BLEU/chrF/TER against references, or the reference-free estimate", [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from corpus.errors import InputError, StoreError
+from corpus.formats.xliff import SUFFIXES as XLIFF_SUFFIXES
 from tm.web.auth import CSRF_COOKIE, SESSION_COOKIE, csrf_ok, hash_token
 from tm.web.service import Conflict, NotFound
 
@@ -103,7 +105,15 @@ async def json_body(request: Request):
         raise HTTPException(400, f"the request body is not valid JSON ({exc.__class__.__name__})") from None
 
 
-async def texts(request: Request, fields: dict, max_part: int, lists=()) -> dict:
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file kept as bytes (an XLIFF draft): *name* is for messages only, never a path."""
+
+    name: str
+    data: bytes
+
+
+async def texts(request: Request, fields: dict, max_part: int, lists=(), xliff=()) -> dict:
     """Text inputs from a JSON body or a multipart form (uploaded files or fields).
 
     Parameters:
@@ -112,6 +122,7 @@ async def texts(request: Request, fields: dict, max_part: int, lists=()) -> dict
             file names are only used in messages, never as paths.
         max_part: the largest upload or field, in bytes.
         lists: the fields that may also be a JSON list of texts.
+        xliff: the fields where an uploaded XLIFF file (by its name's suffix) is kept as an :class:`Upload`.
 
     Returns name -> text (or None), plus the other form fields / JSON keys under ``"options"``.
     """
@@ -126,7 +137,11 @@ async def texts(request: Request, fields: dict, max_part: int, lists=()) -> dict
                     data = await value.read()
                     if key not in fields or not (data or value.filename):
                         continue
-                    value = decode(data, _upload_name(value.filename, key))
+                    name = _upload_name(value.filename, key)
+                    if key in xliff and (value.filename or "").lower().endswith(XLIFF_SUFFIXES):
+                        value = Upload(name, data)
+                    else:
+                        value = decode(data, name)
                 elif key not in fields:
                     options[key] = value
                     continue
@@ -147,7 +162,7 @@ async def texts(request: Request, fields: dict, max_part: int, lists=()) -> dict
             else:
                 options[key] = value
     for key, required in fields.items():
-        if required and not (isinstance(out.get(key), str) and out[key].strip()):
+        if required and not isinstance(out.get(key), Upload) and not (isinstance(out.get(key), str) and out[key].strip()):
             raise HTTPException(400, f"{key!r} is required: post it as a JSON field or upload it as a file")
         out.setdefault(key, None)
     out["options"] = options

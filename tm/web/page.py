@@ -77,11 +77,12 @@ def render_page(*, csrf: str, user: dict | None, stats: dict, private: bool) -> 
       <label>Draft translation<textarea id="draft" name="draft" rows="10"></textarea></label>
       <label>Source (optional)<textarea id="source" name="source" rows="10"></textarea></label>
     </div>
-    <p>or upload: draft <input type="file" id="draft-file" accept=".txt,.md,text/plain">
+    <p>or upload: draft <input type="file" id="draft-file" accept=".txt,.md,.xlf,.xliff,.sdlxliff,.mqxliff,text/plain">
        source <input type="file" id="source-file" accept=".txt,.md,text/plain">
        · project <input id="project" value="default" size="12" maxlength="100">
        <button type="submit" id="check-run">Check</button></p>
   </form>
+  <p class="how">An XLIFF draft (.xlf, .xliff, .sdlxliff, .mqxliff) is checked against its own sources.</p>
   <p id="check-status" class="status"></p>
   <ol id="check-findings" class="results"></ol>
   <details id="check-ignored-box"><summary>Ignored in this project (<span id="ignored-count">0</span>)</summary>

@@ -362,17 +362,29 @@ class Service:
 
         report = Checker(matcher=self.glossary().matcher).check(draft, source, src_lang=src_lang,
                                                                 draft_name=draft_name, source_name=source_name)
+        return self._report(report, project)
+
+    def check_xliff(self, name: str, data: bytes, project: str | None = None) -> dict:
+        """The QA report of an XLIFF file given as bytes (*name* only names it in messages): its units'
+        targets against their sources (:func:`tm.qa.bilingual.check_document`)."""
+        from corpus.formats.xliff import read_xliff
+        from tm.qa.bilingual import check_document
+        from tm.qa.check import Checker
+
+        doc = read_xliff(name, data)
+        return self._report(check_document(Checker(matcher=self.glossary().matcher), doc), project)
+
+    def _report(self, report, project) -> dict:
         rules = {(r["check"], r["text_key"]): r["id"] for r in self.store().ignore_rules(project)} if project else {}
         findings, ignored = [], []
-        for f in report.findings:
-            row = f.to_dict()
+        for f, row in zip(report.findings, report.to_dict()["findings"]):  # rows name the unit of an XLIFF
             rule = rules.get((f.check, match_key(f.text)))
             if rule is not None:
                 ignored.append({**row, "rule": rule})
             else:
                 findings.append(row)
-        segments = [{"number": s.number, "draft": s.draft, "source": s.source, "draft_line": s.draft_line}
-                    for s in report.segments]
+        segments = [{"number": s.number, "draft": s.draft, "source": s.source, "draft_line": s.draft_line,
+                     "unit": getattr(s, "unit", None)} for s in report.segments]
         return {"findings": findings, "ignored": ignored, "summary": report.summary(), "segments": segments,
                 "project": project}
 

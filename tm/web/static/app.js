@@ -145,17 +145,19 @@ $("conc-form").addEventListener("submit", async (ev) => {
 
 // -- check a draft ------------------------------------------------------------------------------
 let lastReport = null;
+let fromFile = false;  // an uploaded draft: suggestions are shown, not put into the text box
 
 function findingItem(f, seg, ignored) {
   const span = [[f.span.start, f.span.end]];
   const li = el("li", { class: "finding " + f.severity, "data-check": f.check },
     el("span", { class: "sev " + f.severity }, f.severity), " ", el("code", {}, f.check), " ",
     el("span", { class: "msg" }, f.message));
+  if (seg && seg.unit) li.append(el("div", { class: "how" }, "unit " + seg.unit));
   if (seg) li.append(el("div", { class: "ctx" }, marked(seg.draft, span, f.severity)));
   if (f.suggestion) li.append(el("div", { class: "sugg" }, "→ " + f.suggestion));
   if (!ignored) {
     const row = el("div", { class: "actions" });
-    if (f.suggestion) row.append(el("button", { type: "button", class: "accept", onclick: () => accept(f, seg, li) }, "Accept"));
+    if (f.suggestion && !fromFile) row.append(el("button", { type: "button", class: "accept", onclick: () => accept(f, seg, li) }, "Accept"));
     row.append(el("button", { type: "button", class: "ignore", onclick: () => ignore(f, li) }, "Ignore in project"));
     li.append(row);
   }
@@ -192,7 +194,8 @@ async function ignore(f, li) {
 $("check-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const form = new FormData();
-  if ($("draft-file").files.length) form.append("draft", $("draft-file").files[0]);
+  fromFile = $("draft-file").files.length > 0;
+  if (fromFile) form.append("draft", $("draft-file").files[0]);
   else form.append("draft", $("draft").value);
   if ($("source-file").files.length) form.append("source", $("source-file").files[0]);
   else if ($("source").value.trim()) form.append("source", $("source").value);
