@@ -767,16 +767,23 @@ def export():
               help="Format of FILE (auto: by its name and content; tbx reads TBX v3 and MARTIF).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT files: which language the source column holds.")
+@click.option("--strict", is_flag=True,
+              help="Stop at the first item that cannot be imported, instead of skipping and reporting it.")
 @FORMAT_TEXT_JSON
 @pass_ctx
-def import_glossary(obj, file, file_format, direction, fmt):
+def import_glossary(obj, file, file_format, direction, strict, fmt):
     """Merge a glossary file into the store.
 
     Entries with an id (TSV, TBX, CSV with an id column) replace the stored
     entry of that id; entries without one (OmegaT) join the entry that has their
     terms or are added. An entry whose term belongs to another entry is a
-    conflict: reported and left out. A bad row stops the import with its line
-    number and the store is left as it was.
+    conflict: reported and left out. The same source term with another
+    translation (OmegaT) is kept as its own entry. TBX definitions, contexts,
+    subject fields, part of speech, notes, admin data and other languages are
+    kept; what cannot be (a concept without a Vietnamese term, an empty term, a
+    term not in Latin letters, as in a Japanese glossary) is skipped and
+    reported, or stops the import with --strict. A bad row stops the import with
+    its line number and the store is left as it was.
 
     \b
     Example:
@@ -785,14 +792,17 @@ def import_glossary(obj, file, file_format, direction, fmt):
     """
     from glossary.merge import import_glossary as run_import
 
-    result = run_import(obj.store(create=True), file, file_format, direction=direction)
+    result = run_import(obj.store(create=True), file, file_format, direction=direction, strict=strict)
     if fmt == "json":
         echo_json(result.to_dict())
         return
     click.echo(f"{file}: {len(result.added)} added, {len(result.updated)} updated, "
-               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting")
+               f"{len(result.unchanged)} unchanged, {len(result.conflicts)} conflicting, "
+               f"{len(result.skipped)} skipped")
     for conflict in result.conflicts:
         click.echo(f"  conflict: {conflict}")
+    for line, why in result.skipped:
+        click.echo(f"  skipped: {f'line {line}: ' if line else ''}{why}")
 
 
 # --- export glossary ---
@@ -804,25 +814,32 @@ def import_glossary(obj, file, file_format, direction, fmt):
               help="File to write ('-' for standard output).")
 @click.option("--direction", type=click.Choice(["en-vi", "vi-en"]), default="en-vi", show_default=True,
               help="OmegaT: which language goes in the source column.")
+@click.option("--bundled", is_flag=True, help="Write the glossary bundled with songngu, not the store's.")
 @pass_ctx
-def export_glossary(obj, file_format, output, direction):
+def export_glossary(obj, file_format, output, direction, bundled):
     """Write the store's glossary as TSV, OmegaT, CSV or TBX.
 
     OmegaT: a UTF-8 .txt with source, target and comment columns, deprecated
     terms left out. TBX keeps everything, with preferred, admitted and
-    deprecated status. Without a store, writes the bundled glossary.
+    deprecated status. A store without glossary entries is an error (exit 2);
+    --bundled writes the glossary shipped with songngu.
 
     \b
     Example:
       songngu export glossary --format omegat -o glossary.txt
       songngu export glossary --format tbx -o glossary.tbx
+      songngu export glossary --bundled -o bundled.tsv
     """
-    from pathlib import Path
-
     from glossary.formats import write_glossary
     from glossary.tsv import load_bundled
 
-    entries = (obj.store().glossary_entries() if Path(obj.db).exists() else []) or load_bundled()
+    if bundled:
+        entries = load_bundled()
+    else:
+        entries = obj.store().glossary_entries()
+        if not entries:
+            fail(f"{obj.db}: the store has no glossary entries to export (run `songngu build` or "
+                 "`songngu import glossary FILE`; --bundled writes the bundled glossary)")
     text = write_glossary(entries, file_format, direction=direction)
     if output == "-":
         click.echo(text, nl=False)
@@ -838,11 +855,14 @@ def export_glossary(obj, file_format, output, direction):
 @FORMAT_TEXT_JSON
 @pass_ctx
 def import_tmx(obj, files, fmt):
-    """Import TMX files (1.1 to 1.4, UTF-8 or UTF-16) into the translation memory.
+    """Import TMX files (1.1 to 1.4, in the encoding their XML declaration names) into the memory.
 
-    Takes the Vietnamese and English sides of each unit (any region, any
-    case: vi-VN, EN-GB), keeps inline markup for export, merges duplicates.
-    All files go in one transaction: a malformed file imports nothing.
+    Keeps each unit as written (every language, attribute, prop, note, inline
+    tag and the text as written) for export; matching uses its Vietnamese and
+    English sides (vi, vi-VN, vi_VN, VI, vie; en-GB, eng...). Only exact
+    duplicates are merged; units without both sides are skipped and counted by
+    reason. All files go in one transaction: a malformed file, or one that
+    yields no unit, imports nothing (exit 2).
 
     \b
     Example:
@@ -856,8 +876,11 @@ def import_tmx(obj, files, fmt):
         echo_json(report)
         return
     for f in report["files"]:
-        click.echo(f"{f['file']}: {f['tu']} units read, {f['added']} added, {f['merged']} merged with "
-                   f"existing, {f['skipped']} skipped (no vi or en side)")
+        variants = f", {f['variants']} variants (same text as a stored unit) kept" if f["variants"] else ""
+        line = (f"{f['file']}: {f['tu']} units read, {f['added']} added{variants}, {f['merged']} exact "
+                f"duplicates merged, {f['skipped']} skipped")
+        reasons = ", ".join(f"{n} {why}" for why, n in f["skipped_by_reason"].items())
+        click.echo(line + (f" ({reasons})" if reasons else ""))
 
 
 # --- import xliff ---
@@ -894,17 +917,21 @@ def import_xliff(obj, files, fmt):
 # --- export tmx ---
 @export.command("tmx")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TMX file to write.")
-@click.option("--srclang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
-              help="Source language in the header (and first in each unit).")
+@click.option("--srclang", type=click.Choice(["en", "vi"]), default=None,
+              help="Source language in the header, first in each unit (default: imported units as written, "
+                   "others English first).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(["parallel", "comparable", "imported"]),
               help="Only units of this kind (repeatable; default all).")
 @pass_ctx
 def export_tmx(obj, output, srclang, kinds):
     """Write the translation memory as TMX 1.4b for OmegaT, Trados, memoQ.
 
-    Every unit has a tuid, creation and change dates, and its kind, alignment
-    score and provenance as x- props; comparable units are marked, so a CAT
-    tool can penalise them or you can leave them out (--kind parallel).
+    Imported units are written back as they were read: every language,
+    attribute, prop, note and inline tag, the text as written (and the file's
+    header when they all come from one file). Other units have a tuid,
+    creation and change dates, and their kind, alignment score and provenance
+    as x- props; comparable units are marked, so a CAT tool can penalise them
+    or you can leave them out (--kind parallel).
 
     \b
     Example:
@@ -915,7 +942,7 @@ def export_tmx(obj, output, srclang, kinds):
 
     count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
                        progress=progress("exporting"))
-    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang})")
+    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
 
 
 # --- terms ---

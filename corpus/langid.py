@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from corpus.normalize import fold, has_vietnamese_diacritics
 
-__all__ = ["detect", "scores"]
+__all__ = ["detect", "scores", "lang_of"]
 
 _VI_WORDS = frozenset("""
 va cua cac nhung duoc trong voi cho nay mot khong da se dang tai de nguoi nuoc thi nhu cung rang
@@ -103,3 +104,15 @@ def detect(text: str):
     if vi + en < 1.0 or vi == en:
         return None
     return "vi" if vi > en else "en"
+
+
+_ISO639_2 = {"vie": "vi", "eng": "en"}
+
+
+@lru_cache(maxsize=1024)
+def lang_of(code: str | None) -> str:
+    """The primary language of a language code (TMX ``xml:lang``, TBX ``langSec``...), lower case,
+    ISO 639-2/3 codes of our languages mapped to two letters: ``VI-VN`` -> ``vi``, ``en_GB`` -> ``en``,
+    ``vie`` -> ``vi``, ``fr-CA`` -> ``fr``."""
+    primary = re.split(r"[-_]", (code or "").strip(), maxsplit=1)[0].lower()
+    return _ISO639_2.get(primary, primary)

@@ -68,3 +68,30 @@ def refuse_entities(source, path="-") -> None:
             head += decoder.decode(data, final=not data)
     finally:
         source.seek(start)
+
+
+_DECLARED = re.compile(rb"""\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._\-]+)["']""")
+
+
+def check_declared_encoding(head: bytes, path="-") -> None:
+    """Raise :class:`~corpus.errors.InputError` if the XML declaration names an encoding the bytes cannot be in.
+
+    A file whose declaration says UTF-16 (or UTF-32) but whose bytes are 8-bit
+    (no byte-order mark, no zero bytes) was re-saved without fixing the
+    declaration; XML parsers then fail with a misleading message.
+
+    Parameters:
+        head: the first bytes of the file (a few hundred are enough).
+        path: the file name for the error message.
+    """
+    if head[:2] in _UTF16 or head[:4] in (b"<\x00?\x00", b"\x00<\x00?") or b"\x00\x00" in head[:4]:
+        return
+    found = _DECLARED.match(head)
+    if found and found.group(1).decode("ascii").lower().replace("_", "-").startswith(("utf-16", "utf-32", "ucs")):
+        name = found.group(1).decode("ascii")
+        raise InputError(path, f'the XML declaration says encoding="{name}" but the bytes are 8-bit (no '
+                               f"byte-order mark, no zero bytes): fix the declaration to the file's real "
+                               f"encoding (UTF-8?) or save the file as {name}", line=1)
+
+
+__all__.append("check_declared_encoding")

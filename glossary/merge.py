@@ -5,10 +5,13 @@ Rules, applied entry by entry in file order:
 - An entry **with an id** (our TSV, CSV with an ``id`` column, TBX) is
   authoritative: it replaces the stored entry of that id (fields its format
   carries; the rest are kept) or is added.
-- An entry **without an id** (OmegaT, CSV without ids) is matched by its terms:
-  if its terms belong to one stored entry, its new forms are added to that entry
-  as admitted variants (and its note fills an empty note); if to none, it is
-  added with an id made from its type and English term.
+- An entry **without an id** (OmegaT, CSV or TSV without ids) is matched by its
+  terms: if its target-language term (OmegaT: the target column; otherwise
+  Vietnamese) belongs to a stored entry, its new forms are added to that entry
+  as admitted variants (and its note fills an empty note); if not, it is added
+  with an id made from its type and English term, even when its source term
+  is another entry's: the same word with another translation is a homonym
+  (``bank``: ``ngân hàng``, ``bờ sông``), and both pairs are kept.
 - A **conflict** is an incoming entry whose term belongs to a different stored
   entry (or, without an id, terms of several entries, or a form the entry marks
   deprecated). Conflicting entries are reported and left out; the rest is applied.
@@ -26,13 +29,13 @@ from pathlib import Path
 
 from corpus.errors import InputError
 from corpus.normalize import fold, match_key
-from glossary.model import LANGS, Deprecated, Entry, normalize_form
+from glossary.model import DETAIL_FIELDS, LANGS, Deprecated, Entry, copy_detail, normalize_form
 from glossary.validate import validate
 
 __all__ = ["Conflict", "MergeResult", "merge", "import_glossary", "FULL_FIELDS"]
 
 FULL_FIELDS = frozenset(("id", "type", "vi", "en", "vi_variants", "en_variants", "vi_deprecated",
-                         "en_deprecated", "confused_with", "note", "source"))
+                         "en_deprecated", "confused_with", "note", "source") + DETAIL_FIELDS)
 _PREFIX = {"organisation": "org"}
 
 
@@ -66,10 +69,12 @@ class MergeResult:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[tuple] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"added": len(self.added), "updated": len(self.updated), "unchanged": len(self.unchanged),
                 "conflicts": [c.to_dict() for c in self.conflicts],
+                "skipped": [{"line": line, "why": why} for line, why in self.skipped],
                 "added_ids": self.added, "updated_ids": self.updated}
 
 
@@ -151,16 +156,18 @@ def _with_id(state: _State, e: Entry, fields, line, result: MergeResult):
         value = getattr(e, name)
         if name == "type" and not value:
             continue
-        setattr(merged, name, list(value) if isinstance(value, list) else value)
+        setattr(merged, name, list(value) if isinstance(value, list) else copy_detail(value))
     return merged, old
 
 
-def _without_id(state: _State, e: Entry, line, result: MergeResult):
+def _without_id(state: _State, e: Entry, line, result: MergeResult, join_lang: str = "vi"):
     owners = {}
     for lang, k, form, _ in _keys(e):
         owner = state.owner.get((lang, k))
         if owner:
             owners.setdefault(owner[0], (lang, form, owner[1]))
+    if owners and not any(lang == join_lang for lang, _, _ in owners.values()):
+        owners = {}  # its source term is another entry's, its translation is not: a homonym
     if len(owners) > 1:
         other = sorted(owners)[1]
         lang, form, _ = owners[other]
@@ -195,7 +202,7 @@ def _without_id(state: _State, e: Entry, line, result: MergeResult):
     return merged, old
 
 
-def merge(existing, incoming, *, fields=FULL_FIELDS, lines=None, path="-") -> MergeResult:
+def merge(existing, incoming, *, fields=FULL_FIELDS, lines=None, path="-", join_lang: str = "vi") -> MergeResult:
     """Merge *incoming* entries into *existing* ones (see the module docs).
 
     Parameters:
@@ -204,6 +211,8 @@ def merge(existing, incoming, *, fields=FULL_FIELDS, lines=None, path="-") -> Me
         fields: the entry fields the incoming format carries (others are kept).
         lines: 1-based line of each incoming entry, for messages.
         path: the file name, for errors.
+        join_lang: the language whose term decides which stored entry an entry
+            without id joins (the target language of an OmegaT file).
     """
     state = _State(list(existing))
     lines = list(lines) if lines is not None else [None] * len(incoming)
@@ -214,7 +223,7 @@ def merge(existing, incoming, *, fields=FULL_FIELDS, lines=None, path="-") -> Me
         if e.id:
             new, old = _with_id(state, e, set(fields), line, result)
         else:
-            new, old = _without_id(state, e, line, result)
+            new, old = _without_id(state, e, line, result, join_lang)
         if new is None:
             continue
         problems = [p for p in validate([new]) if p.field != "confused_with"]
@@ -244,12 +253,12 @@ def _fields(fmt_obj) -> frozenset:
     if name == "omegat":
         src = fmt_obj.direction.split("-")[0]
         return frozenset(("vi", "en", f"{src}_variants", "note"))
-    if name == "csv":
+    if name in ("csv", "tsv"):
         return frozenset(fmt_obj.columns)
     return FULL_FIELDS
 
 
-def import_glossary(store, path, fmt: str = "auto", *, direction: str = "en-vi") -> MergeResult:
+def import_glossary(store, path, fmt: str = "auto", *, direction: str = "en-vi", strict: bool = False) -> MergeResult:
     """Read a glossary file and merge it into *store* in one transaction.
 
     Parameters:
@@ -257,12 +266,17 @@ def import_glossary(store, path, fmt: str = "auto", *, direction: str = "en-vi")
         path: the glossary file.
         fmt: ``auto``, ``tsv``, ``omegat``, ``csv`` or ``tbx``.
         direction: for OmegaT files: ``en-vi`` (English source column) or ``vi-en``.
+        strict: what cannot be imported (a TBX concept without a Vietnamese term, a
+            term in another script...) is an error, instead of skipped and reported
+            in ``MergeResult.skipped``.
     """
     from glossary.formats import read_glossary
 
-    parsed = read_glossary(path, fmt, direction=direction)
+    parsed = read_glossary(path, fmt, direction=direction, strict=strict)
+    join_lang = direction.split("-")[1] if getattr(parsed, "name", "") == "omegat" else "vi"
     with store.transaction():
         result = merge(store.glossary_entries(), parsed.entries, fields=_fields(parsed),
-                       lines=parsed.lines, path=str(path))
+                       lines=parsed.lines, path=str(path), join_lang=join_lang)
         store.upsert_glossary(result.entries, origin=f"import:{Path(str(path)).name}")
+    result.skipped = list(parsed.skipped)
     return result

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from corpus.normalize import nfc
 
-__all__ = ["TYPES", "LANGS", "STATUSES", "Deprecated", "Entry", "normalize_form"]
+__all__ = ["TYPES", "LANGS", "STATUSES", "DETAIL_FIELDS", "Deprecated", "Entry", "normalize_form", "extra_key",
+           "split_extra_key"]
 
 TYPES = ("person", "place", "office", "organisation", "treaty", "event", "phrase")
 LANGS = ("vi", "en")
@@ -47,6 +48,13 @@ class Entry:
             wrongly puts in place of this one.
         note: free text for the translator.
         source: where the entry comes from (seed and line, or a reference).
+        definition: what the concept is (TBX ``definition``).
+        subject: the subject field as written, when it is not one of :data:`TYPES`.
+        vi_context, en_context: an example of the preferred term in use (TBX ``context``).
+        pos: part of speech of the preferred terms (TBX ``partOfSpeech``: noun, verb...).
+        other_terms: terms in other languages, language code as written -> forms.
+        extra: other data categories of the concept, kept by where they were and their
+            name (see :func:`extra_key`) -> text: admin data, usage notes...
     """
 
     id: str
@@ -60,10 +68,20 @@ class Entry:
     confused_with: list[str] = field(default_factory=list)
     note: str = ""
     source: str = ""
+    definition: str = ""
+    subject: str = ""
+    vi_context: str = ""
+    en_context: str = ""
+    pos: str = ""
+    other_terms: dict[str, list[str]] = field(default_factory=dict)
+    extra: dict[str, str] = field(default_factory=dict)
 
     def preferred(self, lang: str) -> str:
         """The preferred term in *lang* (``vi`` or ``en``)."""
         return self.vi if lang == "vi" else self.en
+
+    def context(self, lang: str) -> str:
+        return self.vi_context if lang == "vi" else self.en_context
 
     def variants(self, lang: str) -> list[str]:
         return self.vi_variants if lang == "vi" else self.en_variants
@@ -87,6 +105,7 @@ class Entry:
             "vi_deprecated": [{"form": d.form, "reason": d.reason} for d in self.vi_deprecated],
             "en_deprecated": [{"form": d.form, "reason": d.reason} for d in self.en_deprecated],
             "confused_with": list(self.confused_with), "note": self.note, "source": self.source,
+            **{name: copy_detail(getattr(self, name)) for name in DETAIL_FIELDS if getattr(self, name)},
         }
 
     @classmethod
@@ -101,4 +120,39 @@ class Entry:
             vi_deprecated=deps(data.get("vi_deprecated")), en_deprecated=deps(data.get("en_deprecated")),
             confused_with=list(data.get("confused_with") or ()),
             note=data.get("note", ""), source=data.get("source", ""),
+            **{name: copy_detail(data[name]) for name in DETAIL_FIELDS if data.get(name)},
         )
+
+
+# Fields a glossary exchange file may carry besides terms (written by to_dict() only when set).
+DETAIL_FIELDS = ("definition", "subject", "vi_context", "en_context", "pos", "other_terms", "extra")
+
+
+def copy_detail(value):
+    if isinstance(value, dict):
+        return {k: list(v) if isinstance(v, list) else v for k, v in value.items()}
+    return value
+
+
+def extra_key(element: str, kind: str | None = None, lang: str | None = None, form: str | None = None) -> str:
+    """The :attr:`Entry.extra` key of a data category: ``[lang/[form/]]element[:type]``.
+
+    ``descrip:Usage note`` (on the concept), ``en/descrip:definition`` (on the
+    English section), ``en/data bus/termNote:grammaticalGender`` (on one term).
+    """
+    name = f"{element}:{kind}" if kind else element
+    if lang:
+        return f"{lang}/{form}/{name}" if form else f"{lang}/{name}"
+    return name
+
+
+def split_extra_key(key: str) -> tuple[str | None, str | None, str, str | None]:
+    """The inverse of :func:`extra_key`: ``(lang, form, element, type)``."""
+    lang, form = None, None
+    if "/" in key:
+        lang, rest = key.split("/", 1)
+        if "/" in rest:
+            form, rest = rest.rsplit("/", 1)
+        key = rest
+    element, _, kind = key.partition(":")
+    return lang, form, element, kind or None

@@ -15,6 +15,8 @@ from corpus.normalize import match_key
 from tm.store import Unit, open_store
 from tm.tmx import export_tmx, import_tmx
 
+from test_tmx import dtd_valid  # one xmllint check for both files (tests/ is on sys.path)
+
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 # OmegaT's own glossary reader, run by the Groovy that OmegaT ships for its scripts (a JRE is enough)
 READ_GLOSSARY = """
@@ -100,12 +102,12 @@ def test_translate_toolkit_reads_our_glossaries(cli, tmp_path):
 
     entries = load_bundled()
     martif = tmp_path / "g.tbx"
-    assert cli("export", "glossary", "--format", "tbx-martif", "-o", martif).exit_code == 0
+    assert cli("export", "glossary", "--format", "tbx-martif", "-o", martif, "--bundled").exit_code == 0
     units = tbx.tbxfile.parsefile(str(martif)).units
     assert [(u.getid(), u.source, u.target) for u in units] == [(e.id, e.vi, e.en) for e in entries]
 
     txt = tmp_path / "g.txt"
-    assert cli("export", "glossary", "--format", "omegat", "-o", txt).exit_code == 0
+    assert cli("export", "glossary", "--format", "omegat", "-o", txt, "--bundled").exit_code == 0
     rows = [line.split("\t") for line in txt.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     # Translate Toolkit's OmegaT reader also returns the '#' comment line as a unit; leave it out
     units = [u for u in omegat.OmegaTFile.parsefile(str(txt)).units if not u.source.startswith("#")]
@@ -170,7 +172,7 @@ def test_omegats_exported_tmx_imports(omegat, store, omegat_sample, tmp_path):
 
 def test_omegat_reads_our_glossary(omegat, cli, tmp_path):
     txt = tmp_path / "glossary.txt"
-    assert cli("export", "glossary", "--format", "omegat", "-o", txt).exit_code == 0
+    assert cli("export", "glossary", "--format", "omegat", "-o", txt, "--bundled").exit_code == 0
     reader = tmp_path / "read_glossary.groovy"
     reader.write_text(READ_GLOSSARY, encoding="utf-8")
     run = subprocess.run(["java", "-Djava.awt.headless=true", "-cp", str(OMEGAT_JAR), "groovy.ui.GroovyMain",
@@ -179,3 +181,101 @@ def test_omegat_reads_our_glossary(omegat, cli, tmp_path):
     rows = [line.split("\t") for line in txt.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert len(rows) > 100
     assert [line.split("\t") for line in run.stdout.splitlines()] == [(r + [""] * 3)[:3] for r in rows]
+
+
+# --- other tools' test files (tests/data/peers, see its README) ---------------------------------------------
+PEERS = Path(__file__).parent / "data" / "peers"
+PEER_TMX = sorted(p for p in PEERS.glob("*/*.tmx") if p.name != "empty.tmx")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+CONTENT = {"seg", "prop", "note"}  # what is written inside these is data, whitespace included
+
+
+def _canon(elem) -> bytes:
+    """C14N of a tu or header from a peer file, without its layout whitespace (TMX 1.1 lang as xml:lang).
+
+    Byte identity with the peer file is impossible: its layout (indentation, quotes, character
+    references, UTF-16 or another encoding) is not data; C14N compares everything that is."""
+    from lxml import etree
+
+    elem = etree.fromstring(etree.tostring(elem))
+    for el in elem.iter():
+        if el.tag in CONTENT or any(a.tag in CONTENT for a in el.iterancestors()):
+            continue
+        if el.tag == "tuv" and el.get("lang") is not None:
+            el.set(XML_LANG, el.attrib.pop("lang"))
+        if el.text is not None and not el.text.strip():
+            el.text = None
+        for child in el:
+            if child.tail is not None and not child.tail.strip():
+                child.tail = None
+    elem.tail = None
+    return etree.tostring(elem, method="c14n")
+
+
+def _parse(path):
+    from lxml import etree
+
+    return etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                                                  remove_comments=True)).getroot()
+
+
+def _primary(code):
+    primary = re.split(r"[-_]", code or "")[0].lower()
+    return {"vie": "vi", "eng": "en"}.get(primary, primary)
+
+
+def _has_both(tu) -> bool:
+    langs = {_primary(tuv.get(XML_LANG) or tuv.get("lang")) for tuv in tu.iter("tuv")
+             if tuv.find("seg") is not None and "".join(tuv.find("seg").itertext()).strip()}
+    return {"vi", "en"} <= langs
+
+
+def test_peer_files_are_a_real_set():
+    assert len(PEER_TMX) >= 25 and {p.parent.name for p in PEER_TMX} == {"omegat", "okapi", "weblate"}
+
+
+@pytest.mark.parametrize("path", PEER_TMX, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_peer_tmx_round_trip_keeps_every_unit_tuv_attribute_prop_and_note(path, tmp_path, shared_dir):
+    from tm.tmx import TMXReader
+
+    source = _parse(path)
+    tus = list(source.iter("tu"))
+    kept = [t for t in tus if _has_both(t)]
+    store = open_store(tmp_path / "s.db")
+    report = import_tmx(store, [path])
+    (counts,) = report["files"]
+    # every skipped unit is counted, by reason
+    assert counts["skipped"] == len(tus) - len(kept) == sum(counts["skipped_by_reason"].values())
+    assert counts["added"] + counts["variants"] + counts["merged"] == len(kept)
+    out = tmp_path / "out.tmx"
+    export_tmx(store, out)
+    back = _parse(out)
+    written = [_canon(t) for t in back.iter("tu")]
+    # every unit, tuv, attribute, prop and note as written (exact duplicates once)
+    assert sorted(written) == sorted(set(_canon(t) for t in kept))
+    # the header: every attribute, prop, note and ude of the file's own
+    head, head_back = source.find("header"), back.find("header")
+    for name, value in head.attrib.items():
+        assert head_back.get(name) == value, name
+    assert [_canon(c) for c in head] == [_canon(c) for c in head_back]
+    # the plain text matching sees is the text as written (no trimming, no normalisation)
+    reader_units = list(TMXReader(path))
+    stored = [(u.vi, u.en) for u in store.iter_units()]
+    assert set(stored) <= {(u.vi, u.en) for u in reader_units}
+    ok, errors = dtd_valid(out, shared_dir)
+    assert ok, errors
+    # our export is stable: imported elsewhere and exported again, byte for byte the same file
+    again = open_store(tmp_path / "again.db")
+    import_tmx(again, [out])
+    out2 = tmp_path / "out2.tmx"
+    export_tmx(again, out2)
+    assert out2.read_bytes() == out.read_bytes()
+    # and importing it where it came from changes nothing
+    assert import_tmx(store, [out])["merged"] == len(written)
+    store.close()
+    again.close()
+
+
+def test_peer_tmx_without_units_is_an_error(cli):
+    result = cli("import", "tmx", PEERS / "omegat" / "empty.tmx")
+    assert result.exit_code == 2 and "no translation unit" in result.output and result.output.count("\n") == 1

@@ -78,7 +78,7 @@ def test_round_trip_keeps_every_pair(iwslt_store, tmp_path):
     other.close()
 
 
-def test_export_text_is_nfc_and_kind_filter(store, tmp_path):
+def test_export_keeps_the_unicode_form_and_kind_filter(store, tmp_path):
     nfd = unicodedata.normalize("NFD", "Hòa bình và hợp tác")
     with store.transaction():
         store.add_units([Unit(nfd, "Peace and cooperation", kind="comparable"),
@@ -86,7 +86,7 @@ def test_export_text_is_nfc_and_kind_filter(store, tmp_path):
     out = tmp_path / "c.tmx"
     assert export_tmx(store, out, kinds=["comparable"]) == 1
     segs = [s.text for s in etree.parse(str(out)).iter("seg")]
-    assert segs == ["Peace and cooperation", unicodedata.normalize("NFC", nfd)]
+    assert segs == ["Peace and cooperation", nfd]  # NFD in, NFD out: only keys are normalised
 
 
 def test_reads_tmx11_languages_and_three_way_units(tmp_path):
@@ -297,20 +297,25 @@ def test_reads_utf8_and_utf16_iwslt(tmp_path, iwslt, encoding, bom):
     assert [(u.vi, u.en) for u in TMXReader(path)] == [(v.strip(), e.strip()) for v, e in pairs]
 
 
-def test_duplicates_in_and_across_files_are_merged(store, tmp_path):
+def test_only_exact_duplicates_are_merged_variants_are_kept_as_written(store, tmp_path):
     one = '<tu tuid="a"><tuv xml:lang="en"><seg>Peace talks</seg></tuv><tuv xml:lang="vi"><seg>Đàm phán hòa bình' \
           '</seg></tuv></tu>'
-    same = '<tu tuid="b"><tuv xml:lang="EN-US"><seg>peace  TALKS</seg></tuv><tuv xml:lang="vi-VN">' \
-           '<seg>đàm phán hoà bình</seg></tuv></tu>'  # other case, spacing and tone placement
+    same = '<tu tuid="b"><tuv xml:lang="EN-US"><seg>peace  <ph x="1">{0}</ph>TALKS</seg></tuv><tuv xml:lang="vi-VN">' \
+           '<seg>đàm phán hoà bình</seg></tuv></tu>'  # same keys: other case, spacing, tone placement, a tag
     other = '<tu><tuv xml:lang="en"><seg>Peace</seg></tuv><tuv xml:lang="vi"><seg>Hòa bình</seg></tuv></tu>'
     a = write(tmp_path / "a.tmx", tmx(one + same + other))
     b = write(tmp_path / "b.tmx", tmx(same))
     report = import_tmx(store, [a, b])
-    assert (report["added"], report["merged"]) == (2, 2)
+    assert (report["added"], report["variants"], report["merged"]) == (2, 1, 1)
+    assert [f["merged"] for f in report["files"]] == [0, 1]
     first = next(store.iter_units())
-    assert first.vi == "Đàm phán hòa bình"  # the first text is kept, every origin recorded
+    assert first.vi == "Đàm phán hòa bình"  # matching sees one unit per key, with every origin recorded
     assert [(p["file"], p.get("tuid")) for p in first.provenance] == [("a.tmx", "a"), ("a.tmx", "b"),
                                                                       ("b.tmx", "b")]
+    out = tmp_path / "out.tmx"
+    assert export_tmx(store, out) == 3  # the variant is exported as written, the exact duplicate once
+    raw = out.read_text(encoding="utf-8")
+    assert one in raw and same in raw and other in raw
 
 
 def test_markup_export_is_valid_and_matching_sees_plain_text(store, tmp_path, shared_dir):
@@ -377,3 +382,84 @@ def test_comparable_units_stay_comparable_through_export_and_import(cli, tmp_pat
         "comparable"] == before["comparable"]
     assert cli("import", "tmx", out).exit_code == 0  # merging into the same store changes no kind
     assert json.loads(cli("stats", "--format", "json").output)["units_by_kind"] == before
+
+
+def test_text_is_stored_and_exported_as_written(store, tmp_path):
+    nfd = unicodedata.normalize("NFD", "Hòa bình")
+    body = (f'<tu tuid="x1" creationid="lan" changeid="minh" usagecount="3" lastusagedate="20230101T000000Z" '
+            f'datatype="html" srclang="en" segtype="phrase"><prop type="x-context-pre">Trước</prop>'
+            f'<prop type="x-Filename">a.html</prop><note>checked</note>'
+            f'<tuv xml:lang="en-US" creationid="ann" creationdate="20200101T010203Z"><seg>  Peace  </seg></tuv>'
+            f'<tuv xml:lang="en-GB"><seg>Peace, colour</seg></tuv><tuv xml:lang="fr-CA"><seg>Paix</seg></tuv>'
+            f'<tuv xml:lang="vi-VN"><prop type="x-origin">MT</prop><note>sửa</note><seg>{nfd} </seg></tuv></tu>')
+    src = write(tmp_path / "w.tmx", tmx(body))
+    import_tmx(store, [src])
+    (unit,) = store.iter_units()
+    assert (unit.vi, unit.en) == (nfd + " ", "  Peace  ")  # untouched: whitespace and NFD as written
+    out = tmp_path / "out.tmx"
+    export_tmx(store, out)
+    assert body in out.read_text(encoding="utf-8")  # every attribute, prop, note, tuv and region as written
+
+
+def test_a_file_without_any_unit_is_an_error_naming_what_it_found(cli, tmp_path):
+    body = "\n".join(f'<tu><tuv xml:lang="fr"><seg>Paix {i}</seg></tuv><tuv xml:lang="de"><seg>Frieden {i}</seg>'
+                     f'</tuv></tu>' for i in range(5))
+    src = write(tmp_path / "frde.tmx", tmx(body))
+    res = cli("import", "tmx", src)
+    assert res.exit_code == 2 and res.output.count("\n") == 1
+    assert "no unit with both a Vietnamese and an English segment" in res.output
+    assert "5 no Vietnamese segment" in res.output and "languages found: fr, de" in res.output
+    empty = write(tmp_path / "empty.tmx", tmx(""))
+    res = cli("import", "tmx", empty)
+    assert res.exit_code == 2 and "no translation unit" in res.output
+    assert json.loads(cli("stats", "--format", "json").output)["units"] == 0
+
+
+def test_iso_639_2_and_odd_codes_are_read(tmp_path):
+    body = "".join(f'<tu><tuv xml:lang="{e}"><seg>Peace {i}</seg></tuv><tuv xml:lang="{v}"><seg>Hòa bình {i}</seg>'
+                   f'</tuv></tu>' for i, (v, e) in enumerate([("vie", "eng"), ("vi_VN", "en_US"), ("VI", "EN"),
+                                                               ("VIE", "en-GB")]))
+    reader = TMXReader(write(tmp_path / "iso.tmx", tmx(body)))
+    assert len(list(reader)) == 4 and reader.counts["skipped"] == 0
+    assert [lang_of(c) for c in ("vie", "eng", "vi_VN", "VI")] == ["vi", "en", "vi", "vi"]
+
+
+def test_utf16_label_on_8bit_bytes_says_what_is_wrong(cli, tmp_path):
+    text = tmx('<tu><tuv xml:lang="en"><seg>Sea</seg></tuv><tuv xml:lang="vi"><seg>Biển</seg></tuv></tu>')
+    path = write(tmp_path / "label.tmx", text.replace('encoding="UTF-8"', 'encoding="UTF-16"'))
+    with pytest.raises(InputError, match='says encoding="UTF-16" but the bytes are 8-bit'):
+        list(TMXReader(path))
+    res = cli("import", "tmx", path)
+    assert res.exit_code == 2 and "label.tmx" in res.output and res.output.count("\n") == 1
+
+
+def test_declared_8bit_encoding_is_honoured(tmp_path):
+    text = tmx('<tu><tuv xml:lang="en"><seg>Çay</seg></tuv><tuv xml:lang="vi"><seg>Trà</seg></tuv></tu>')
+    path = tmp_path / "cp.tmx"
+    path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="windows-1258"').encode("cp1258"))
+    assert [(u.vi, u.en) for u in TMXReader(path)] == [("Trà", "Çay")]
+
+
+def test_a_store_made_before_tmx_units_is_migrated_and_exports(tmp_path):
+    import sqlite3
+
+    from tm import schema
+
+    path = tmp_path / "old.db"
+    con = sqlite3.connect(path)
+    con.executescript(schema.MIGRATIONS[0])
+    con.execute("INSERT INTO units (vi, en, vi_key, en_key, kind, created, changed) VALUES "
+                "('Hòa bình', 'Peace', 'hòa bình', 'peace', 'parallel', '2024-01-01T00:00:00Z', "
+                "'2024-01-01T00:00:00Z')")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+    store = open_store(path)
+    assert store.stats()["schema_version"] == schema.VERSION
+    out = tmp_path / "out.tmx"
+    assert export_tmx(store, out) == 1
+    assert [s.text for s in etree.parse(str(out)).iter("seg")] == ["Peace", "Hòa bình"]
+    report = import_tmx(store, [out])  # our own export of that unit: merged, not a second copy
+    assert (report["added"], report["merged"], report["variants"]) == (0, 1, 0)
+    assert export_tmx(store, out) == 1
+    store.close()

@@ -51,7 +51,27 @@ MIGRATIONS = [
         changed TEXT NOT NULL
     );
     """,
-    # 2: web server (tm.web): users with hashed tokens, glossary edit history, per-project ignore rules
+    # 2: TMX units as written (issue 13). `units` stays the lookup entry of a key pair; every imported
+    # <tu> is kept as written in `tmx_units` (own = 1: it made its unit; 0: it shares the unit's keys),
+    # with the <header> of its file in `tmx_headers`; `ident` (sha256 of the XML) merges exact duplicates.
+    """
+    CREATE TABLE tmx_headers (
+        id INTEGER PRIMARY KEY,
+        ident TEXT NOT NULL UNIQUE,
+        file TEXT NOT NULL,
+        xml TEXT NOT NULL
+    );
+    CREATE TABLE tmx_units (
+        id INTEGER PRIMARY KEY,
+        unit_id INTEGER NOT NULL REFERENCES units(id) ON DELETE CASCADE,
+        header_id INTEGER REFERENCES tmx_headers(id),
+        ident TEXT NOT NULL UNIQUE,
+        own INTEGER NOT NULL,
+        xml TEXT NOT NULL
+    );
+    CREATE INDEX tmx_units_unit ON tmx_units(unit_id);
+    """,
+    # 3: web server (tm.web): users with hashed tokens, glossary edit history, per-project ignore rules
     """
     CREATE TABLE users (
         name TEXT PRIMARY KEY,

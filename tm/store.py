@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import hashlib
 import json
 import os
 import sqlite3
@@ -44,6 +45,8 @@ class Unit:
         provenance: where it came from (documents and sentence numbers, or a file).
         vi_markup, en_markup: the segment with its inline TMX markup, if any.
         props: other properties (TMX ``prop`` elements, notes).
+        tu: the ``<tu>`` element as written in the TMX file it was imported from
+            (kept in ``tmx_units`` and exported unchanged), or None.
     """
 
     vi: str
@@ -57,6 +60,7 @@ class Unit:
     vi_markup: str | None = None
     en_markup: str | None = None
     props: dict = field(default_factory=dict)
+    tu: str | None = None
 
     def text(self, lang: str) -> str:
         return self.vi if lang == "vi" else self.en
@@ -351,6 +355,76 @@ class SQLiteStore(Store):
     def glossary_origins(self) -> dict[str, str]:
         """Entry id -> where it came from (``bundled`` or an imported file)."""
         return dict(self.conn.execute("SELECT id, origin FROM glossary"))
+
+    # -- TMX units as written (tm/tmx.py) ----------------------------------
+    def add_tmx_header(self, file: str, xml: str) -> int:
+        """Keep a TMX file's ``<header>`` element as written; returns its id (same XML, same id)."""
+        self._require_tx()
+        ident = hashlib.sha256(xml.encode("utf-8")).hexdigest()
+        self.conn.execute("INSERT OR IGNORE INTO tmx_headers (ident, file, xml) VALUES (?, ?, ?)", (ident, file, xml))
+        return self.conn.execute("SELECT id FROM tmx_headers WHERE ident = ?", (ident,)).fetchone()[0]
+
+    def add_tmx_units(self, units: Iterable[Unit], header_id: int | None = None,
+                      own_tool: bool = False) -> dict:
+        """Add imported units, each kept as written (``unit.tu``); the lookup entry is :meth:`add_units`'s.
+
+        An exact duplicate (the same ``<tu>`` XML) is merged. A unit whose match keys
+        are already stored is kept beside that unit (a variant) and merged into its
+        lookup entry. With *own_tool* (a file songngu wrote), a ``<tu>`` whose ``tuid``
+        and text are those of the stored unit of its keys is that unit coming back: merged.
+        Returns ``{"added", "merged", "variants"}``.
+        """
+        self._require_tx()
+        counts = {"added": 0, "merged": 0, "variants": 0}
+        for unit in units:
+            ident = hashlib.sha256(unit.tu.encode("utf-8")).hexdigest()
+            if self.conn.execute("SELECT 1 FROM tmx_units WHERE ident = ?", (ident,)).fetchone():
+                self.add_units([unit])  # its lookup entry records this origin too
+                counts["merged"] += 1
+                continue
+            added, _ = self.add_units([unit])
+            if added:
+                uid, own = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0], 1
+            else:
+                uid, vi, en = self.conn.execute("SELECT id, vi, en FROM units WHERE vi_key = ? AND en_key = ?",
+                                                (match_key(unit.vi), match_key(unit.en))).fetchone()
+                own = 0
+                tuid = (unit.provenance[0].get("tuid") if unit.provenance else None)
+                if own_tool and tuid == str(uid) and (vi, en) == (unit.vi, unit.en) and not self.conn.execute(
+                        "SELECT 1 FROM tmx_units WHERE unit_id = ? AND own = 1", (uid,)).fetchone():
+                    counts["merged"] += 1
+                    continue
+            self.conn.execute("INSERT INTO tmx_units (unit_id, header_id, ident, own, xml) VALUES (?, ?, ?, ?, ?)",
+                              (uid, header_id, ident, own, unit.tu))
+            counts["added" if own else "variants"] += 1
+        return counts
+
+    def tmx_units(self, unit_ids) -> dict[int, list[tuple[int, bool, str]]]:
+        """Unit id -> its imported ``<tu>`` elements ``(header id, own, xml)`` in import order."""
+        ids, out = list(unit_ids), {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self.conn.execute(
+                f"SELECT unit_id, header_id, own, xml FROM tmx_units WHERE unit_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY id", chunk)
+            for uid, hid, own, xml in rows:
+                out.setdefault(uid, []).append((hid, bool(own), xml))
+        return out
+
+    def count_tmx_units(self, kinds=None, own: bool = True) -> int:
+        """How many imported ``<tu>`` (*own*: those that made their unit) the units of *kinds* hold."""
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds or KINDS)
+        return self.conn.execute(
+            "SELECT count(*) FROM tmx_units t JOIN units u ON u.id = t.unit_id WHERE t.own = ? AND u.kind IN "
+            f"({','.join('?' * len(kinds))})", (int(own), *kinds)).fetchone()[0]
+
+    def tmx_headers(self, kinds=None) -> dict[int, str]:
+        """Header id -> ``<header>`` XML of the imported files whose units (of *kinds*) are stored."""
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds or KINDS)
+        return dict(self.conn.execute(
+            "SELECT h.id, h.xml FROM tmx_headers h WHERE EXISTS (SELECT 1 FROM tmx_units t JOIN units u "
+            f"ON u.id = t.unit_id WHERE t.header_id = h.id AND u.kind IN ({','.join('?' * len(kinds))})) "
+            "ORDER BY h.id", kinds))
 
     # -- meta and stats -----------------------------------------------------
     def get_meta(self, key: str, default=None):

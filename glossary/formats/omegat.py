@@ -4,7 +4,8 @@ No quoting; lines starting with ``#`` are comments. Written: one line per source
 form (preferred term and admitted variants) with the preferred target term and
 the entry's note as comment; deprecated terms are left out. Read: lines with the
 same target term make one entry (first source = preferred, the others admitted);
-such entries have no id and no type (``""``), which a merge fills in.
+the same source with another target is another entry (a homonym: both pairs
+are kept). Such entries have no id and no type (``""``), which a merge fills in.
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ class OmegaTGlossary:
         self.entries = list(entries)
         self.direction = direction
         self.lines = list(lines) if lines is not None else [None] * len(self.entries)
+        self.skipped = []
 
     @classmethod
     def parse(cls, text: str, path="-", direction: str = "en-vi") -> "OmegaTGlossary":
