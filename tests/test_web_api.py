@@ -425,3 +425,24 @@ def test_check_an_uploaded_xliff_file(web):
     bad, ctype = multipart({"draft": ("bad.xlf", b"<xliff version='1.2'><file>")})
     status, _, data = client.post("/api/check", data=bad, headers={"Content-Type": ctype})
     assert status == 400 and "bad.xlf" in data["error"] and "\n" not in data["error"]
+
+
+def test_an_edited_imported_unit_is_exported_as_edited(store, tmp_path):
+    """A unit imported from TMX is kept as written (tmx_units); once edited, the edit supersedes that record."""
+    from pathlib import Path
+
+    from tm.tmx import export_tmx, import_tmx
+
+    peer = Path(__file__).resolve().parent / "data" / "peers" / "okapi" / "test01.tmx"
+    import_tmx(store, [peer])
+    unit = next(u for u in store.iter_units() if u.vi != u.en)
+    with store.transaction():
+        edited = store.replace_unit(unit.id, unit.vi + " (đã sửa)", unit.en)
+    assert edited.id > unit.id and edited.provenance == unit.provenance and edited.props["replaces"] == unit.id
+    out = tmp_path / "out.tmx"
+    export_tmx(store, out)
+    text = out.read_text(encoding="utf-8")
+    from xml.sax.saxutils import escape
+
+    assert escape(unit.vi + " (đã sửa)") in text
+    assert f"<seg>{escape(unit.vi)}</seg>" not in text  # the record as read is superseded, not written twice

@@ -502,7 +502,8 @@ class SQLiteStore(Store):
     def replace_unit(self, unit_id: int, vi: str, en: str) -> Unit | None:
         """Edit a unit's text: it is stored again under a new id (ids only grow, so the word index
         catches up), keeping kind, score, provenance and properties; markup of an edited side is
-        dropped. Returns the new unit, or None when *unit_id* does not exist."""
+        dropped, and so is the unit's TMX record as read (``tmx_units``: the edit supersedes it).
+        Returns the new unit, or None when *unit_id* does not exist."""
         self._require_tx()
         old = self.get_units([unit_id])
         if not old:
