@@ -1078,5 +1078,71 @@ def terms_extract(obj, min_count, fmt, limit):
         click.echo(f"{c.vi}\t{c.en}\t{c.score:.1f}\t{c.support}\t{c.vi_count}\t{c.en_count}\t{c.method}")
 
 
+# --- serve ---
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (only this machine by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8700, show_default=True, help="Port.")
+@click.option("--private", is_flag=True, help="Reads need a user token too (writes always do).")
+@click.option("--max-body", type=click.IntRange(min=1024), default=None,
+              help="Largest request in bytes  [default: 5 MB].")
+@pass_ctx
+def serve(obj, host, port, private, max_body):
+    """A web page and an HTTP API over the store's memory and glossary.
+
+    The page: lookup as you type (glossary, then memory), concordance, a
+    draft's QA report with accept/ignore per finding, glossary editing. The
+    JSON API is described at /openapi.json; Weblate's tmserver machinery and
+    Virtaal use the amaGama routes (/tmserver/vi/en/unit/TEXT). Writes need a
+    user token (songngu user add NAME).
+
+    \b
+    Example:
+      songngu user add lan
+      songngu serve --port 8700      # then open http://127.0.0.1:8700/
+    """
+    try:
+        from tm.web import serve as run
+    except ImportError as exc:
+        fail(f"songngu serve needs the serve extra: pip install -c constraints.txt -e \".[serve]\" ({exc.name})")
+    obj.store()  # a missing or bad store fails here, in one line
+    run(obj.db, host=host, port=port, private=private, max_body=max_body)
+
+
+# --- user ---
+@main.group()
+def user():
+    """Users of songngu serve (writes need a user token).
+
+    \b
+    Example:
+      songngu user add lan --role editor
+    """
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["editor", "translator"]), default="editor", show_default=True,
+              help="editor: edits the glossary and memory; translator: ignore rules only.")
+@FORMAT_TEXT_JSON
+@pass_ctx
+def user_add(obj, name, role, fmt):
+    """Add a user and print their token once (the store keeps only its hash).
+
+    \b
+    Example:
+      songngu user add lan
+      curl -H "Authorization: Bearer TOKEN" -X DELETE http://127.0.0.1:8700/api/units/12
+    """
+    from tm.web import add_user
+
+    token = add_user(obj.store(), name, role)
+    if fmt == "json":
+        echo_json({"name": name, "role": role, "token": token})
+        return
+    click.echo(f"user {name} ({role}) added; token (shown only now, keep it safe):")
+    click.echo(token)
+
+
 if __name__ == "__main__":
     main()

@@ -18,8 +18,7 @@ def memory_sentences(store, *, limit: int = 20000) -> list[str]:
     """English sentences of *store*: its English documents' sentences and the English side of
     its units (first *limit*), without repeats."""
     seen, out = set(), []
-    rows = store.conn.execute("SELECT text FROM sentences WHERE lang = 'en' ORDER BY id LIMIT ?", (limit,))
-    texts = [r[0] for r in rows]
+    texts = store.sentences("en", limit)
     for u in store.iter_units():
         if len(texts) >= 2 * limit:
             break
