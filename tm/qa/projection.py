@@ -428,8 +428,9 @@ class Projector:
         """Why replacing tokens ``[i, j)`` of *draft* by *form* could damage the text ('' when
         nothing says so):
 
-        - the span holds a correct form of another entry (``Bộ trưởng Ngoại giao`` for a
-          ``Prime Minister`` of the source), unless the glossary records the two as confused;
+        - the span is mostly correct forms of other entries (``Bộ trưởng Ngoại giao`` for a
+          ``Prime Minister`` of the source) or holds a person's name of the glossary, unless the
+          glossary records the two entries as confused;
         - it is one lower-case syllable and the form has more (``tiên`` of ``đầu tiên``);
         - an inline code stands at its edge (the word or name may go on past it);
         - it shares no syllable with the entry's forms and is a name, or the term is a person or an
@@ -438,10 +439,16 @@ class Projector:
         entry = term.entry
         start, end = toks[i].start, toks[j - 1].end
         f_all = {t.key for f, _ in entry.forms("vi") for t in tokens(f)}
-        for m in draft_matches:
-            if m.start < end and start < m.end and m.entry.id != entry.id and m.status != "deprecated" \
-                    and m.entry.id not in entry.confused_with and entry.id not in m.entry.confused_with \
-                    and not {t.key for t in tokens(m.text)} <= f_all:
+        others = [m for m in draft_matches
+                  if m.start < end and start < m.end and m.entry.id != entry.id and m.status != "deprecated"
+                  and m.entry.id not in entry.confused_with and entry.id not in m.entry.confused_with
+                  and not {t.key for t in tokens(m.text)} <= f_all]
+        content = [t for t in toks[i:j] if not is_function(t)]
+        held = [t for t in content if any(m.start <= t.start and t.end <= m.end for m in others)]
+        for m in others:
+            # The span is (mostly) another entry's correct form, or holds a person's name; a place
+            # inside a longer name (``Đảng Công nhân | Hàn Quốc``) is part of the wrong wording.
+            if m.entry.type == "person" or 2 * len(held) >= len(content):
                 return f"“{m.text}” is the glossary's form of “{m.entry.preferred('en') or m.entry.id}”"
         if j - i == 1 and not toks[i].capitalised and len(tokens(form)) > 1:
             return "one syllable, maybe part of a word"
