@@ -210,3 +210,12 @@ def test_a_syllable_of_a_word_is_never_replaced(entries):
     draft = "Đây là một trong những nước đầu tiên thiết lập quan hệ ngoại giao với Việt Nam."
     result = Corrector(entries).correct(draft, en, lang="vi", source_lang="en")
     assert "đầu tiên" in result.text and _term_source_edits(result) == []
+
+
+def test_a_titles_holder_is_never_replaced(entries):
+    """``President Kim Il Sung`` against a draft naming someone else: the name is not dropped."""
+    en = "President Kim Il Sung received the delegation in Pyongyang."
+    draft = "Chủ tịch Phạm Hùng đã tiếp đoàn tại Bình Nhưỡng."
+    result = Corrector(entries).correct(draft, en, lang="vi", source_lang="en")
+    assert result.text == draft
+    assert any(s.rule == "term-source" and "holder" in s.message for s in result.suggestions)

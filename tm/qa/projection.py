@@ -432,6 +432,8 @@ class Projector:
           ``Prime Minister`` of the source) or holds a person's name of the glossary, unless the
           glossary records the two entries as confused;
         - it is one lower-case syllable and the form has more (``tiên`` of ``đầu tiên``);
+        - the term is an office or a person and the span ends on two or more capitalised syllables
+          that neither its forms nor its words' links hold (``Chủ tịch | Phạm Hùng``: the holder);
         - an inline code stands at its edge (the word or name may go on past it);
         - it shares no syllable with the entry's forms and is a name, or the term is a person or an
           office, without strong evidence: memory-lexicon links and shared anchors on both sides.
@@ -457,6 +459,15 @@ class Projector:
                 at += step
             if 0 <= at < len(draft) and is_code(draft[at]):
                 return "an inline code stands next to it"
+        words = _en_words(term.text)
+        said = f_all | set(words)
+        for w in words:
+            said |= self.links(w)
+        tail = 0
+        while tail < j - i and toks[j - 1 - tail].capitalised and toks[j - 1 - tail].key not in said:
+            tail += 1
+        if entry.type in ("office", "person") and tail >= 2:
+            return "the span ends on a name the term does not hold (a title's holder)"
         span_keys = {toks[k].key for k in range(i, j)}
         if span_keys & f_all - FUNCTION_WORDS:
             return ""
@@ -464,7 +475,6 @@ class Projector:
         person = any(m.start < end and start < m.end and m.entry.type in ("person", "office") for m in draft_matches)
         if not (name or person or entry.type in ("person", "office")):
             return ""
-        words = _en_words(term.text)
         if any(self.memory_links(w) & span_keys for w in words) and self._anchored(source, draft, term, start, end):
             return ""
         return "shares no word with the glossary's forms and is a name or title (weak evidence)"
