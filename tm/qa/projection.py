@@ -25,6 +25,12 @@ The score of the best span is ``hits + 0.8 links + 0.4 substitutions - excess - 
 (minus small costs for length and position); its confidence (0..1) grows with the share of
 the span that is explained and the share of the term found in it (calibration: see the
 README's projection benchmark).
+
+Safety (:meth:`Projector._unsafe`, :meth:`Projector.correspondence`): a span that another entry's
+correct form mostly fills, one lower-case syllable, a span beside an inline code, a title's span ending
+on its holder's name, a name sharing no syllable with the term without strong evidence, and any span of
+a segment pair that corresponds poorly get at most :data:`SAFE_CAP`: reported and suggested, never
+edited.
 """
 from __future__ import annotations
 
