@@ -163,3 +163,59 @@ def test_store_memory_gives_word_units_and_english_without_writing(tmp_path):
     assert again.units.pairs == projector.units.pairs
     store.close()
     assert path.read_bytes() == before  # check and correct only read the store
+
+
+def _term_source_edits(result):
+    return [(e.before, e.after) for e in result.edits if e.rule == "term-source"]
+
+
+def test_correction_is_idempotent_on_the_dev_sets(entries):
+    """Correcting the corrected lines again changes nothing (both sets: this tunes nothing)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from projection_bench import read_set
+
+    corrector = Corrector(entries)
+    for name in ("projection_dev.tsv", "projection_heldout.tsv"):
+        for r in read_set(DATA / name):
+            first = corrector.correct(r["draft"], r["en"], lang="vi", source_lang="en")
+            again = corrector.correct(first.text, r["en"], lang="vi", source_lang="en")
+            assert (r["no"], again.edits) == (r["no"], [])
+
+
+def test_pairs_that_do_not_correspond_get_suggestions_not_edits(entries):
+    """Each dev draft against the next line's English: projection never edits."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
+    from projection_bench import read_set
+
+    rows = read_set(DATA / "projection_dev.tsv")
+    corrector = Corrector(entries)
+    for r, other in zip(rows, rows[1:] + rows[:1]):
+        result = corrector.correct(r["draft"], other["en"], lang="vi", source_lang="en")
+        assert _term_source_edits(result) == []
+
+
+def test_another_entrys_correct_form_is_never_replaced(entries):
+    en = "Prime Minister Pham Van Dong received the delegation."
+    draft = "Bộ trưởng Ngoại giao Phạm Văn Đồng đã tiếp đoàn."
+    result = Corrector(entries).correct(draft, en, lang="vi", source_lang="en")
+    assert "Bộ trưởng Ngoại giao" in result.text and _term_source_edits(result) == []
+
+
+def test_a_syllable_of_a_word_is_never_replaced(entries):
+    en = "The DPRK was one of the first countries to establish diplomatic relations with Viet Nam."
+    draft = "Đây là một trong những nước đầu tiên thiết lập quan hệ ngoại giao với Việt Nam."
+    result = Corrector(entries).correct(draft, en, lang="vi", source_lang="en")
+    assert "đầu tiên" in result.text and _term_source_edits(result) == []
+
+
+def test_a_titles_holder_is_never_replaced(entries):
+    """``President Kim Il Sung`` against a draft naming someone else: the name is not dropped."""
+    en = "President Kim Il Sung received the delegation in Pyongyang."
+    draft = "Chủ tịch Phạm Hùng đã tiếp đoàn tại Bình Nhưỡng."
+    result = Corrector(entries).correct(draft, en, lang="vi", source_lang="en")
+    assert result.text == draft
+    assert any(s.rule == "term-source" and "holder" in s.message for s in result.suggestions)

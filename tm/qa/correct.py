@@ -290,6 +290,8 @@ class Corrector:
             for g in finder_for(self.matcher, lang).find(text, matches, min_confidence=0.5):
                 if _overlaps(g.start, g.end, taken) or self.projector.units.cuts(text, g.start, g.end, g.form):
                     continue  # a span that cuts a word in two would leave part of it behind
+                if src_ids is not None and not src_ids[g.entry.id] and self._source_says_otherwise(g, good, src_ids):
+                    continue
                 conf = g.confidence
                 if src_ids is not None:
                     conf = min(0.98, conf + 0.15) if src_ids[g.entry.id] else conf * _NO_SOURCE_SUPPORT
@@ -314,6 +316,18 @@ class Corrector:
                                                   named=self._named_months):
                 cands.append(_Cand(f.start, f.end, f.after, f.rule, f.confidence, f.message))
         return [c for c in cands if c is not None and (text[c.start:c.end] != c.after or c.rule == "number-mismatch")]
+
+    def _source_says_otherwise(self, g, good, src_ids) -> bool:
+        """Whether a garbled span of a term the source does not name is better left to the source's
+        own terms: it holds a correct form of a term the source names (``Hội đồng Nhà nước | là
+        chức chủ tịch``), or a term the source names has a form that holds the garbled term's
+        (``Chánh Văn phòng Trung ương Đảng`` holds ``Văn phòng Trung ương Đảng``: projection
+        replaces the whole span)."""
+        if any(m.start < g.end and g.start < m.end and src_ids[m.entry.id] for m in good):
+            return True
+        mine = [" " + match_key(f) + " " for f, _ in g.entry.forms("vi")]
+        return any(f in " " + match_key(o) + " " for eid in src_ids if eid in self.by_id
+                   for o, _ in self.by_id[eid].forms("vi") for f in mine)
 
     def _render(self, doc, form: str, text: str, start: int) -> str:
         """*form* in the document's tone style, capitalised at a sentence start."""

@@ -25,6 +25,12 @@ The score of the best span is ``hits + 0.8 links + 0.4 substitutions - excess - 
 (minus small costs for length and position); its confidence (0..1) grows with the share of
 the span that is explained and the share of the term found in it (calibration: see the
 README's projection benchmark).
+
+Safety (:meth:`Projector._unsafe`, :meth:`Projector.correspondence`): a span that another entry's
+correct form mostly fills, one lower-case syllable, a span beside an inline code, a title's span ending
+on its holder's name, a name sharing no syllable with the term without strong evidence, and any span of
+a segment pair that corresponds poorly get at most :data:`SAFE_CAP`: reported and suggested, never
+edited.
 """
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
+from corpus.formats.segments import is_code
 from corpus.normalize import match_key
 from tm.align.lexicon import MIN_IDF
 from tm.qa.garbled import FUNCTION_WORDS
@@ -42,6 +49,15 @@ __all__ = ["Projection", "Projector", "glossary_lexicon", "glossary_units", "EN_
 
 EN_STOP = frozenset("""a an the of and on in for to at by with from 's s as its his her their""".split())
 _EN_WORD = re.compile(r"[A-Za-z]+")
+_EN_OR_NUMBER = re.compile(r"[A-Za-z]+|\d+")
+# Below this correspondence (:meth:`Projector.correspondence`) a segment pair is taken for
+# comparable text, not a translation: its projections are findings and suggestions, never edits
+# (dev sets: translations 0.24-0.93, most above 0.4; seeds 001/000 zipped line by line 0.09-0.45,
+# shuffled dev lines 0-0.53).
+MIN_CORRESPONDENCE = 0.3
+# The highest confidence of a projection that must not be applied: below ``correct``'s default
+# min-confidence (0.7), at or above ``check``'s threshold for reporting the span (0.4).
+SAFE_CAP = 0.6
 # Separators a span may hold between two syllables: spaces, a comma, a hyphen or dash.
 _INNER = re.compile(r"[\s,\-\u2013']*\Z")
 _MAX_EXTRA = 4  # a span may be this many syllables longer than the form
@@ -179,6 +195,43 @@ class Projector:
                         found.add(k)
             out = self._links[word] = frozenset(found)
         return out
+
+    def memory_links(self, word: str) -> frozenset:
+        """Vietnamese syllable keys the memory's lexicon alone links to the English *word*."""
+        if self._memory_lexicon is None:
+            return frozenset()
+        got = self._links.get(("memory", word))
+        if got is None:
+            lex = self._memory_lexicon
+            got = frozenset(match_key(v) for tok in lex.tokenize(word) for v in lex.links_en.get(tok, ())
+                            if match_key(v) not in FUNCTION_WORDS and lex.idf_vi.get(v, MIN_IDF) >= MIN_IDF)
+            self._links[("memory", word)] = got
+        return got
+
+    def correspondence(self, source: str, draft: str, src_matches=(), draft_matches=()) -> float:
+        """How well the segment pair corresponds, 0..1: the mean of the share of the source's
+        content words and numbers that the draft accounts for (a linked syllable, the word itself,
+        or a glossary term of the source whose entry the draft names) and the share of the
+        draft's content syllables that the source accounts for (linked to a source word, the word
+        itself, or a syllable of a form of a source term). Comparable texts (sentences on the same
+        events that do not translate each other) score low (see :data:`MIN_CORRESPONDENCE`)."""
+        toks = tokens(draft)
+        keys = {t.key for t in toks}
+        draft_ids = {m.entry.id for m in draft_matches}
+        covered = [(m.start, m.end) for m in src_matches if m.entry.id in draft_ids]
+        words = [(w.group().lower(), w.start()) for w in _EN_OR_NUMBER.finditer(source)]
+        words = [(w, at) for w, at in words if w not in EN_STOP]
+        said = {w for w, at in words if any(a <= at < b for a, b in covered) or w in keys or self.links(w) & keys}
+        forward = sum(1 for w, _ in words if w in said) / len(words) if words else 0.0
+        linked = {w for w, _ in words}
+        for w, _ in words:
+            linked |= self.links(w)
+        for m in src_matches:
+            for form, _ in m.entry.forms("vi"):
+                linked |= {t.key for t in tokens(form)}
+        content = [t.key for t in toks if t.key not in FUNCTION_WORDS]
+        backward = sum(1 for k in content if k in linked) / len(content) if content else 0.0
+        return (forward + backward) / 2
 
     def _group(self, text: str, toks: list, matches=()) -> list:
         """*toks* grouped into words (lists of tokens); a glossary match of *matches* is one word."""
@@ -377,6 +430,72 @@ class Projector:
 
         return check(ua - 1, "left"), check(ub + 1, "right")
 
+    def _unsafe(self, source, draft, toks, i, j, term, form, draft_matches) -> str:
+        """Why replacing tokens ``[i, j)`` of *draft* by *form* could damage the text ('' when
+        nothing says so):
+
+        - the span is mostly correct forms of other entries (``Bộ trưởng Ngoại giao`` for a
+          ``Prime Minister`` of the source) or holds a person's name of the glossary, unless the
+          glossary records the two entries as confused;
+        - it is one lower-case syllable and the form has more (``tiên`` of ``đầu tiên``);
+        - the term is an office or a person and the span ends on two or more capitalised syllables
+          that neither its forms nor its words' links hold (``Chủ tịch | Phạm Hùng``: the holder);
+        - an inline code stands at its edge (the word or name may go on past it);
+        - it shares no syllable with the entry's forms and is a name, or the term is a person or an
+          office, without strong evidence: memory-lexicon links and shared anchors on both sides.
+        """
+        entry = term.entry
+        start, end = toks[i].start, toks[j - 1].end
+        f_all = {t.key for f, _ in entry.forms("vi") for t in tokens(f)}
+        others = [m for m in draft_matches
+                  if m.start < end and start < m.end and m.entry.id != entry.id and m.status != "deprecated"
+                  and m.entry.id not in entry.confused_with and entry.id not in m.entry.confused_with
+                  and not {t.key for t in tokens(m.text)} <= f_all]
+        content = [t for t in toks[i:j] if not is_function(t)]
+        held = [t for t in content if any(m.start <= t.start and t.end <= m.end for m in others)]
+        for m in others:
+            # The span is (mostly) another entry's correct form, or holds a person's name; a place
+            # inside a longer name (``Đảng Công nhân | Hàn Quốc``) is part of the wrong wording.
+            if m.entry.type == "person" or 2 * len(held) >= len(content):
+                return f"“{m.text}” is the glossary's form of “{m.entry.preferred('en') or m.entry.id}”"
+        if j - i == 1 and not toks[i].capitalised and len(tokens(form)) > 1:
+            return "one syllable, maybe part of a word"
+        for at, step in ((start - 1, -1), (end, 1)):
+            while 0 <= at < len(draft) and draft[at] in " \t":
+                at += step
+            if 0 <= at < len(draft) and is_code(draft[at]):
+                return "an inline code stands next to it"
+        words = _en_words(term.text)
+        said = f_all | set(words)
+        for w in words:
+            said |= self.links(w)
+        tail = 0
+        while tail < j - i and toks[j - 1 - tail].capitalised and toks[j - 1 - tail].key not in said:
+            tail += 1
+        if entry.type in ("office", "person") and tail >= 2:
+            return "the span ends on a name the term does not hold (a title's holder)"
+        span_keys = {toks[k].key for k in range(i, j)}
+        if span_keys & f_all - FUNCTION_WORDS:
+            return ""
+        name = all(toks[k].capitalised for k in range(i, j))
+        person = any(m.start < end and start < m.end and m.entry.type in ("person", "office") for m in draft_matches)
+        if not (name or person or entry.type in ("person", "office")):
+            return ""
+        if any(self.memory_links(w) & span_keys for w in words) and self._anchored(source, draft, term, start, end):
+            return ""
+        return "shares no word with the glossary's forms and is a name or title (weak evidence)"
+
+    def _anchored(self, source, draft, term, start, end) -> bool:
+        """Whether the pair shares an anchor (a number, or a term the draft renders) before the
+        span and the source term, and one after both."""
+        src = [(m.entry.id, m.start) for m in self.matcher.find(source, "en", include_deprecated=False)]
+        dra = [(m.entry.id, m.start) for m in self.matcher.find(draft, "vi", include_deprecated=False)]
+        src += [(n.group(), n.start()) for n in re.finditer(r"\d+", source)]
+        dra += [(n.group(), n.start()) for n in re.finditer(r"\d+", draft)]
+        left = {a for a, at in src if at < term.start} & {a for a, at in dra if at < start}
+        right = {a for a, at in src if at >= term.end} & {a for a, at in dra if at >= end}
+        return bool(left and right)
+
     def locate(self, source: str, draft: str, term, *, draft_matches=(), blocked=(), pseudo: bool = False,
                src_spans=()):
         """The :class:`Projection` of the source term match *term* in *draft*, or None.
@@ -500,7 +619,10 @@ class Projector:
         if pseudo:
             conf *= 0.85
         if doubt_left is not None or doubt_right is not None:
-            conf = min(conf, _DOUBT_CAP)
+            conf = min(conf, SAFE_CAP)
+        unsafe = self._unsafe(source, draft, toks, i, j, term, form, draft_matches)
+        if unsafe:
+            conf = min(conf, SAFE_CAP)
         conf = round(max(0.0, min(0.97, conf)), 3)
         words = {c: [" ".join(t.text for t in units[x]) for x, cc in zip(range(ua, ub + 1), cls) if cc == c]
                  for c in ("hit", "near", "link")}
@@ -516,12 +638,13 @@ class Projector:
         for d in (doubt_left, doubt_right):
             if d is not None:
                 evidence.append(f"the name or word may go on with “{draft[d[0]:d[1]]}”: not edited")
+        if unsafe:
+            evidence.append(unsafe + ": not edited")
         return Projection(entry, start, end, text, form, conf, evidence, (term.start, term.end), pseudo,
                           doubt_right[1] if doubt_right is not None else None,
                           doubt_left[0] if doubt_left is not None else None)
 
 
-_DOUBT_CAP = 0.6  # the confidence of a span whose edge is in doubt: a suggestion, never an edit
 _INSIDE_OK = frozenset(match_key(w) for w in ("về", "của", "các", "và"))
 
 

@@ -130,7 +130,10 @@ def rendered_elsewhere(entry, draft: str, good, lang: str = "vi") -> int:
 def project_missing(projector, source: str, draft: str, src_matches, good, draft_matches, extra_taken=(),
                     *, pseudo: bool = False, lang: str = "vi", have=None) -> list:
     """Projections (:class:`tm.qa.projection.Projection`) of the source terms the draft does not
-    render, each on a span no other located term or rendered term holds.
+    render, each on a span no other located term or rendered term holds; when the pair
+    corresponds poorly (:meth:`tm.qa.projection.Projector.correspondence` below
+    :data:`tm.qa.projection.MIN_CORRESPONDENCE`) each one's confidence is capped at
+    :data:`tm.qa.projection.SAFE_CAP` (a finding or a suggestion, never an edit).
 
     Parameters:
         src_matches: all the source segment's term matches.
@@ -138,6 +141,8 @@ def project_missing(projector, source: str, draft: str, src_matches, good, draft
         have: occurrences of each entry already rendered (counted from *good* when None, with
             :func:`rendered_elsewhere`).
     """
+    from tm.qa.projection import MIN_CORRESPONDENCE, SAFE_CAP
+
     if have is None:
         have = Counter(m.entry.id for m in good)
         for eid in {m.entry.id for m in src_matches}:
@@ -148,6 +153,7 @@ def project_missing(projector, source: str, draft: str, src_matches, good, draft
     expected = {m.entry.id for m in src_matches}
     blocked = [(g.start, g.end) for g in good if g.entry.id in expected] + list(extra_taken)
     out = []
+    fit = None
     for m in src_matches:
         if have[m.entry.id] > 0:
             have[m.entry.id] -= 1
@@ -155,6 +161,11 @@ def project_missing(projector, source: str, draft: str, src_matches, good, draft
         p = projector.locate(source, draft, m, draft_matches=draft_matches, blocked=blocked, pseudo=pseudo,
                              src_spans=[(x.start, x.end) for x in src_matches])
         if p is not None:
+            if fit is None:
+                fit = projector.correspondence(source, draft, src_matches, draft_matches)
+            if fit < MIN_CORRESPONDENCE:  # comparable text, not a translation: never an edit
+                p.confidence = min(p.confidence, SAFE_CAP)
+                p.evidence.append(f"the segments correspond poorly ({fit:.2f}): not edited")
             out.append(p)
             blocked.append((p.start, p.end))
     return out
