@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import time
 import unicodedata
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -509,7 +510,7 @@ def test_batched_import_stores_what_unit_by_unit_import_stores(tmp_path, iwslt, 
         reports.append(import_tmx(store, [tmp_path / str(size) / "out.tmx"]))
         for report in reports:
             for entry in report["files"]:
-                entry["file"] = entry["file"].replace(str(size), "")
+                entry["file"] = Path(entry["file"]).name
         results.append((reports, _tables(store)))
         store.close()
     assert results[0][0][0]["variants"] and results[0][0][1]["merged"] and results[0][0][2]["merged"]
