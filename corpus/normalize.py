@@ -276,8 +276,43 @@ def key(text: str, *, folded: bool = False, tones: bool = True) -> Key:
 
 
 def match_key(text: str) -> str:
-    """Key for equality: ``hoà`` == ``hòa``, ``Kim  Yong‑nam`` == ``kim yong-nam``."""
-    return key(text).text.strip()
+    """Key for equality: ``hoà`` == ``hòa``, ``Kim  Yong‑nam`` == ``kim yong-nam``.
+
+    The text of ``key(text)``, stripped, computed without its offset map (a key
+    per stored unit side, so this is on the import path): tone marks are placed
+    word by word (a ``canonical_tones`` match never spans a space) with a cache.
+    """
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        return key(text).text.strip()  # rare: NFC by grapheme cluster, as key() does
+    if _PUNCT_CHARS.search(text):  # str.translate costs a dict lookup per character: only when needed
+        text = text.translate(_PUNCT)
+    if text.isascii():
+        if "  " in text:
+            text = _SPACES.sub(" ", text)
+        return text.lower().strip()
+    if _DROP.search(text):
+        text = _SPACES.sub(" ", text.translate(_INVISIBLE))
+    if _HAS_TONE.search(text):
+        get = _CANON.get
+        text = " ".join([get(word) or _canon_tones(word) for word in text.split(" ")])
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return low.strip()
+
+
+def _canon_tones(word: str) -> str:
+    if len(_CANON) >= 50_000:
+        _CANON.clear()
+    canon = _CANON[word] = canonical_tones(word)
+    return canon
+
+
+_CANON = {}  # word -> canonical_tones(word), for match_key (bounded)
+_HAS_TONE = re.compile(f"[{_TONED}]")
+_PUNCT_CHARS = re.compile("[" + re.escape("".join(map(chr, _PUNCT))) + "]")
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u200c\u200d\u00ad\ufeff"))
+_SPACES = re.compile(" {2,}")
 
 
 def fold(text: str) -> str:

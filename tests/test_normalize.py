@@ -145,3 +145,24 @@ def test_key_unifies_quotes_and_dashes():
 def test_key_with_tones_off_keeps_placement():
     assert key("Hoà", tones=False).text == "hoà"
     assert key("Hoà", folded=True).text == "hoa"
+
+
+def _texts_for_keys(iwslt):
+    from glossary.tsv import load_bundled
+
+    texts = [t for name in ("tst2012", "tst2013") for pair in iwslt(name) for t in pair]
+    for e in load_bundled():
+        texts += [e.vi, e.en, *e.vi_variants, *e.en_variants, *(d.form for d in e.vi_deprecated + e.en_deprecated)]
+    return texts
+
+
+def test_match_key_equals_the_key_text_on_real_sentences_and_the_glossary(iwslt):
+    # match_key skips key()'s offset map for speed: it must give the same keys, also on
+    # decomposed, upper-cased, modern-style, doubly spaced and zero-width-laden forms.
+    texts = _texts_for_keys(iwslt)
+    assert len(texts) > 5_000
+    variants = []
+    for t in texts[::7]:
+        variants += [nfd(t), t.upper(), canonical_tones(t, MODERN), f"  {t}\u200b  \u00a0x\t", t.replace(" ", "\u2009 ")]
+    for text in texts + variants:
+        assert match_key(text) == key(text).text.strip(), text

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import time
 import unicodedata
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -463,3 +464,61 @@ def test_a_store_made_before_tmx_units_is_migrated_and_exports(tmp_path):
     assert (report["added"], report["merged"], report["variants"]) == (0, 1, 0)
     assert export_tmx(store, out) == 1
     store.close()
+
+
+def _tables(store) -> dict:
+    """Every row import writes (units without their change stamps), the word index's tables as stored."""
+    return {
+        "units": store.conn.execute("SELECT id, vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
+                                    "en_markup, props, created FROM units ORDER BY id").fetchall(),
+        **{table: store.conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+           for table in ("tmx_units", "tmx_headers", "fz_vocab", "fz_post", "fz_seq", "fz_meta")},
+    }
+
+
+def test_batched_import_stores_what_unit_by_unit_import_stores(tmp_path, iwslt, monkeypatch):
+    # Units are added in batches (keys looked up per batch, merged rows written once): the rows, counts,
+    # merges and the word index must be those of adding one unit at a time, across batch boundaries.
+    import tm.store
+
+    pairs = [(v, e) for v, e in iwslt("tst2013")[:400] if v.strip() and e.strip()]
+    tus = []
+    for i, (v, e) in enumerate(pairs):
+        kind = '<prop type="x-kind">comparable</prop>' if i % 11 == 0 else ""
+        score = f'<prop type="x-score">0.{i % 9}</prop>' if i % 3 == 0 else ""
+        tus.append(f'<tu tuid="t{i}" creationdate="20240102T030405Z">{kind}{score}<prop type="x-n">{i % 4}</prop>'
+                   f'<tuv xml:lang="vi"><seg>{_esc(v)}</seg></tuv><tuv xml:lang="en"><seg>{_esc(e)}</seg></tuv></tu>')
+        if i % 7 == 0 and i:  # an exact duplicate, sometimes within a few units
+            tus.append(tus[i // 2 if i % 2 else -1])
+        if i % 5 == 0:  # a variant: the same keys written otherwise, other properties
+            tus.append(f'<tu tuid="v{i}"><prop type="x-n">v</prop><prop type="x-score">0.95</prop>'
+                       f'<tuv xml:lang="vi"><seg>{_esc(v.upper())}</seg></tuv>'
+                       f'<tuv xml:lang="en"><seg>{_esc(e.upper())}</seg></tuv></tu>')
+    first = write(tmp_path / "a.tmx", tmx("\n".join(tus[: len(tus) // 2])))
+    second = write(tmp_path / "b.tmx", tmx("\n".join(tus[len(tus) // 3:])))
+    results = []
+    for size in (1, 7, 1000):
+        monkeypatch.setattr(tm.store, "UNIT_BATCH", size)
+        store = open_store(tmp_path / f"s{size}.db")
+        reports = [import_tmx(store, [first]), import_tmx(store, [second, first])]
+        with store.transaction():  # add_units merges into units of the files, and adds some
+            store.add_units([Unit(v, e, kind="parallel", score=0.5, provenance=[{"file": "x"}],
+                                  created="2024-05-06T07:08:09Z")
+                             for v, e in pairs[::13] + iwslt("tst2012")[:30]])
+        (tmp_path / str(size)).mkdir()
+        export_tmx(store, tmp_path / str(size) / "out.tmx")  # songngu's own file coming back merges
+        reports.append(import_tmx(store, [tmp_path / str(size) / "out.tmx"]))
+        for report in reports:
+            for entry in report["files"]:
+                entry["file"] = Path(entry["file"]).name
+        results.append((reports, _tables(store)))
+        store.close()
+    assert results[0][0][0]["variants"] and results[0][0][1]["merged"] and results[0][0][2]["merged"]
+    for reports, tables in results[1:]:
+        assert reports == results[0][0]
+        for table, rows in tables.items():
+            assert rows == results[0][1][table], table
+
+
+def _esc(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

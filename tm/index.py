@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections import Counter
 
 import numpy as np
 
@@ -42,7 +41,7 @@ __all__ = ["LANGS", "WORD", "WordIndex", "TokenIndex", "IndexWriter", "StoreSear
 
 LANGS = ("vi", "en")
 WORD = re.compile(r"\w+")
-BATCH = 200_000  # units indexed per in-memory batch (bounds memory)
+BATCH = 20_000  # units indexed per in-memory batch (bounds memory)
 MAX_CHUNKS = 8  # posting rows per element before they are merged
 CACHE_MIN = 2048  # posting lists longer than this are kept in memory once read
 CHUNK = 4096  # candidate units checked per step by phrase_ids
@@ -59,11 +58,11 @@ def elements(tokens: list[str]) -> list[str]:
     """Occurrence-numbered tokens: ``[a, b, a]`` -> ``[a, b, a#2]``."""
     if len(set(tokens)) == len(tokens):
         return list(tokens)
-    seen = Counter()
+    seen = {}
     out = []
     for tok in tokens:
-        seen[tok] += 1
-        out.append(tok if seen[tok] == 1 else f"{tok}#{seen[tok]}")
+        n = seen[tok] = seen.get(tok, 0) + 1
+        out.append(tok if n == 1 else f"{tok}#{n}")
     return out
 
 
@@ -362,42 +361,45 @@ class _Builder:
         return eid
 
     def add(self, rows):
-        split = [(uid, {"vi": WORD.findall(vi_key), "en": WORD.findall(en_key)}) for uid, vi_key, en_key in rows]
         if not self.loaded:
             wanted = {lang: set() for lang in LANGS}
             if len(rows) <= 1000:  # else _known reads the whole vocabulary
-                for _, toks in split:
-                    for lang in LANGS:
-                        wanted[lang].update(elements(toks[lang]))
+                for _, vi_key, en_key in rows:
+                    wanted["vi"].update(elements(WORD.findall(vi_key)))
+                    wanted["en"].update(elements(WORD.findall(en_key)))
             else:
                 wanted["vi"] = range(20_001)
             self._known(wanted)
         elems, owners = array("I"), array("I")
         seq_rows = []
-        for at in range(0, len(split), SEQ_ROW):  # fz_seq rows of SEQ_ROW units (see TokenIndex.sequences)
-            part = split[at:at + SEQ_ROW]
+        gets = [(lang, self.vocab[lang].get) for lang in LANGS]
+        for at in range(0, len(rows), SEQ_ROW):  # fz_seq rows of SEQ_ROW units (see TokenIndex.sequences)
+            part = rows[at:at + SEQ_ROW]
             first, last = part[0][0], part[-1][0]
-            seqs = {lang: array("I") for lang in LANGS}
-            lens = {lang: np.zeros(last - first + 2, dtype=np.uint32) for lang in LANGS}
-            for uid, both in part:
-                for lang in LANGS:
-                    toks = both[lang]
-                    ids = [self._id(lang, t) for t in toks]
-                    seqs[lang].extend(ids)
-                    lens[lang][uid - first + 1] = len(ids)
+            seqs = [array("I") for _ in LANGS]
+            lens = [np.zeros(last - first + 2, dtype=np.uint32) for _ in LANGS]
+            for uid, *keys in part:  # tokenized unit by unit: a batch holds no token lists
+                for li, (lang, get) in enumerate(gets):
+                    toks = WORD.findall(keys[li])
+                    ids = [get(t) or self._id(lang, t) for t in toks]
+                    seqs[li].extend(ids)
+                    lens[li][uid - first + 1] = len(ids)
                     if len(set(ids)) != len(ids):
-                        ids = [self._id(lang, e) for e in elements(toks)]
+                        ids = [get(e) or self._id(lang, e) for e in elements(toks)]
                     elems.extend(ids)
                     owners.extend([uid] * len(ids))
-            seq_rows += [(lang, first, np.cumsum(lens[lang], dtype=np.uint32).tobytes(), seqs[lang].tobytes())
-                         for lang in LANGS]
+            seq_rows += [(lang, first, np.cumsum(lens[li], dtype=np.uint32).tobytes(), seqs[li].tobytes())
+                         for li, lang in enumerate(LANGS)]
         first = rows[0][0]
         self._flush_vocab()
         self.conn.executemany("INSERT INTO fz_seq (lang, first, offsets, tokens) VALUES (?, ?, ?, ?)", seq_rows)
-        e = np.frombuffer(elems, dtype=np.uint32)
-        u = np.frombuffer(owners, dtype=np.uint32)
-        order = np.argsort(e, kind="stable")  # owners stay in id order within an element
-        e, u = e[order], u[order]
+        # sorted by element, then owner (an element occurs once per unit)
+        pairs = np.frombuffer(elems, dtype=np.uint32).astype(np.uint64) << np.uint64(32)
+        pairs |= np.frombuffer(owners, dtype=np.uint32)
+        del elems, owners
+        pairs.sort()
+        e, u = (pairs >> np.uint64(32)).astype(np.uint32), pairs.astype(np.uint32)
+        del pairs
         cuts = np.flatnonzero(np.diff(e)) + 1
         starts = np.concatenate(([0], cuts))
         ends = np.concatenate((cuts, [len(e)]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -26,6 +27,7 @@ KINDS = ("parallel", "comparable", "imported")
 # When the same pair arrives twice, the stronger kind wins.
 _KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
 DEFAULT_PATH = "songngu.db"
+UNIT_BATCH = 1000  # units added per batch (one lookup of their stored keys)
 CACHE_KB = 128 * 1024  # SQLite page cache during a write transaction: large imports update indexes in place
 
 
@@ -350,43 +352,64 @@ class SQLiteStore(Store):
         """
         self._require_tx()
         added = merged = 0
+        for batch in _batches(units, UNIT_BATCH):
+            for _, new, _, _ in self._add_unit_batch(batch):
+                added += new
+                merged += not new
+        return added, merged
+
+    def _add_unit_batch(self, units: list[Unit]) -> list[tuple[int, bool, str, str]]:
+        """:meth:`add_units` for a list, in order, with the stored pairs of its keys read at once
+        and merged rows written once; returns per unit ``(id, added, stored vi, stored en)``."""
         stamp = now()
         if self._writer is None:
             from tm.index import IndexWriter
 
             self._writer = IndexWriter(self.conn)
-        for unit in units:
-            if unit.kind not in KINDS:
-                raise ValueError(f"unknown unit kind {unit.kind!r}")
-            vi_key, en_key = match_key(unit.vi), match_key(unit.en)
-            row = self.conn.execute(
-                "SELECT id, kind, score, provenance, props FROM units WHERE vi_key = ? AND en_key = ?",
-                (vi_key, en_key),
-            ).fetchone()
-            if row is None:
-                cur = self.conn.execute(
-                    "INSERT INTO units (vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
-                    "en_markup, props, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (unit.vi, unit.en, vi_key, en_key, unit.score, unit.kind,
-                     _dumps(unit.provenance), unit.vi_markup, unit.en_markup, _dumps(unit.props),
-                     unit.created or stamp, unit.changed or unit.created or stamp),
-                )
-                self._writer.add([(cur.lastrowid, vi_key, en_key)])  # indexed in this transaction
-                added += 1
-                continue
-            uid, kind, score, prov, props = row
-            new_prov = json.loads(prov)
-            new_prov += [p for p in unit.provenance if p not in new_prov]
-            new_props = {**unit.props, **json.loads(props)}
-            new_kind = max(kind, unit.kind, key=_KIND_RANK.__getitem__)
-            new_score = score if unit.score is None else max(unit.score, score if score is not None else unit.score)
-            if (new_kind, new_score, new_prov, new_props) != (kind, score, json.loads(prov), json.loads(props)):
-                self.conn.execute(
-                    "UPDATE units SET kind = ?, score = ?, provenance = ?, props = ?, changed = ? WHERE id = ?",
-                    (new_kind, new_score, _dumps(new_prov), _dumps(new_props), stamp, uid),
-                )
-            merged += 1
-        return added, merged
+        keys = [(match_key(u.vi), match_key(u.en)) for u in units]
+        stored = {}  # (vi_key, en_key) -> [id, kind, score, provenance, props, vi, en] as in the table
+        wanted = list(dict.fromkeys(keys))
+        for start in range(0, len(wanted), 250):
+            chunk = wanted[start:start + 250]
+            for uid, kind, score, prov, props, vi, en, vk, ek in self.conn.execute(
+                    "SELECT u.id, u.kind, u.score, u.provenance, u.props, u.vi, u.en, u.vi_key, u.en_key FROM "
+                    f"(VALUES {','.join(['(?, ?)'] * len(chunk))}) k CROSS JOIN units u "
+                    "ON u.vi_key = k.column1 AND u.en_key = k.column2", [x for pair in chunk for x in pair]):
+                stored[vk, ek] = [uid, kind, score, prov, props, vi, en]
+        out, indexed, changed = [], [], {}
+        try:
+            for unit, (vi_key, en_key) in zip(units, keys):
+                if unit.kind not in KINDS:
+                    raise ValueError(f"unknown unit kind {unit.kind!r}")
+                row = stored.get((vi_key, en_key))
+                if row is None:
+                    prov, props = _dumps(unit.provenance), _dumps(unit.props)
+                    uid = self.conn.execute(
+                        "INSERT INTO units (vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
+                        "en_markup, props, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (unit.vi, unit.en, vi_key, en_key, unit.score, unit.kind, prov, unit.vi_markup,
+                         unit.en_markup, props, unit.created or stamp, unit.changed or unit.created or stamp),
+                    ).lastrowid
+                    indexed.append((uid, vi_key, en_key))  # indexed in this transaction
+                    stored[vi_key, en_key] = [uid, unit.kind, unit.score, prov, props, unit.vi, unit.en]
+                    out.append((uid, True, unit.vi, unit.en))
+                    continue
+                uid, kind, score, prov, props, vi, en = row
+                new_prov = json.loads(prov)
+                new_prov += [p for p in unit.provenance if p not in new_prov]
+                new_props = {**unit.props, **json.loads(props)}
+                new_kind = max(kind, unit.kind, key=_KIND_RANK.__getitem__)
+                new_score = score if unit.score is None else max(unit.score, score if score is not None else unit.score)
+                if (new_kind, new_score, new_prov, new_props) != (kind, score, json.loads(prov), json.loads(props)):
+                    row[1:5] = new_kind, new_score, _dumps(new_prov), _dumps(new_props)
+                    changed[uid] = row
+                out.append((uid, False, vi, en))
+        finally:  # what was done before an error is written as the unit-by-unit loop would have
+            self.conn.executemany(
+                "UPDATE units SET kind = ?, score = ?, provenance = ?, props = ?, changed = ? WHERE id = ?",
+                [(kind, score, prov, props, stamp, uid) for uid, kind, score, prov, props, _, _ in changed.values()])
+            self._writer.add(indexed)
+        return out
 
     _UNIT_COLUMNS = "id, vi, en, kind, score, provenance, created, changed, vi_markup, en_markup, props"
 
@@ -550,28 +573,38 @@ class SQLiteStore(Store):
         """
         self._require_tx()
         counts = {"added": 0, "merged": 0, "variants": 0}
-        for unit in units:
-            ident = hashlib.sha256(unit.tu.encode("utf-8")).hexdigest()
-            if self.conn.execute("SELECT 1 FROM tmx_units WHERE ident = ?", (ident,)).fetchone():
-                self.add_units([unit])  # its lookup entry records this origin too
-                counts["merged"] += 1
-                continue
-            added, _ = self.add_units([unit])
-            if added:
-                uid, own = self.conn.execute("SELECT last_insert_rowid()").fetchone()[0], 1
-            else:
-                uid, vi, en = self.conn.execute("SELECT id, vi, en FROM units WHERE vi_key = ? AND en_key = ?",
-                                                (match_key(unit.vi), match_key(unit.en))).fetchone()
-                own = 0
-                tuid = (unit.provenance[0].get("tuid") if unit.provenance else None)
-                if own_tool and tuid == str(uid) and (vi, en) == (unit.vi, unit.en) and not self.conn.execute(
-                        "SELECT 1 FROM tmx_units WHERE unit_id = ? AND own = 1", (uid,)).fetchone():
+        for batch in _batches(units, UNIT_BATCH):
+            idents = [hashlib.sha256(unit.tu.encode("utf-8")).hexdigest() for unit in batch]
+            known = set(self._existing("SELECT ident FROM tmx_units WHERE ident IN", idents))
+            results = self._add_unit_batch(batch)  # every unit's lookup entry records its origin
+            owned = set(self._existing("SELECT unit_id FROM tmx_units WHERE own = 1 AND unit_id IN",
+                                       [uid for uid, added, _, _ in results if not added])) if own_tool else set()
+            rows = []
+            for unit, ident, (uid, added, vi, en) in zip(batch, idents, results):
+                if ident in known:  # an exact duplicate
                     counts["merged"] += 1
                     continue
-            self.conn.execute("INSERT INTO tmx_units (unit_id, header_id, ident, own, xml) VALUES (?, ?, ?, ?, ?)",
-                              (uid, header_id, ident, own, unit.tu))
-            counts["added" if own else "variants"] += 1
+                if not added:
+                    tuid = (unit.provenance[0].get("tuid") if unit.provenance else None)
+                    if own_tool and tuid == str(uid) and (vi, en) == (unit.vi, unit.en) and uid not in owned:
+                        counts["merged"] += 1
+                        continue
+                rows.append((uid, header_id, ident, int(added), unit.tu))
+                known.add(ident)
+                if added:
+                    owned.add(uid)
+                counts["added" if added else "variants"] += 1
+            self.conn.executemany(
+                "INSERT INTO tmx_units (unit_id, header_id, ident, own, xml) VALUES (?, ?, ?, ?, ?)", rows)
         return counts
+
+    def _existing(self, select: str, values: list) -> Iterator:
+        """The first column of ``select (values...)`` (*select* ends with ``IN``), 500 values a query."""
+        values = list(dict.fromkeys(values))
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            for (value,) in self.conn.execute(f"{select} ({','.join('?' * len(chunk))})", chunk):
+                yield value
 
     def tmx_units(self, unit_ids) -> dict[int, list[tuple[int, bool, str]]]:
         """Unit id -> its imported ``<tu>`` elements ``(header id, own, xml)`` in import order."""
@@ -789,6 +822,13 @@ class _GlossaryKeys:
         self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
                               self.words)
         self.forms, self.words, self.pending = [], [], 0
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """*items* in lists of *size* (the last one shorter)."""
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
 
 
 def _statements(script: str):

@@ -47,11 +47,17 @@ RESERVED = ("x-kind", "x-score", "x-provenance")  # props this writer sets itsel
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+@lru_cache(maxsize=1024)
+def _local(tag: str) -> str:
+    """The local name of an element's tag (``{ns}seg`` -> ``seg``)."""
+    return tag.rpartition("}")[2]
+
+
 def plain_text(seg) -> str:
     """Text of a ``seg`` element as matching sees it: text and ``hi`` content, no native codes."""
     parts = [seg.text or ""]
     for child in seg:
-        if isinstance(child.tag, str) and etree.QName(child).localname == "hi":
+        if isinstance(child.tag, str) and _local(child.tag) == "hi":
             parts.append(plain_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -142,12 +148,12 @@ class TMXReader:
         for event, elem in parser:
             if not isinstance(elem.tag, str):
                 continue
-            name = etree.QName(elem).localname
             if event == "start":
                 if root is None:
                     root = elem
                     self._check_root(elem)
                 continue
+            name = _local(elem.tag)
             if name == "header":
                 self.header = {k: v for k, v in elem.attrib.items()}
                 self.header_xml = as_written(elem)
@@ -177,13 +183,13 @@ class TMXReader:
     def _unit(self, tu) -> Unit | None:
         sides = {}
         for tuv in tu:
-            if not isinstance(tuv.tag, str) or etree.QName(tuv).localname != "tuv":
+            if not isinstance(tuv.tag, str) or _local(tuv.tag) != "tuv":
                 continue
             code = tuv.get(XML_LANG) or tuv.get("lang")
             self.languages[code or "(none)"] += 1
             lang = lang_of(code)
             if lang in ("vi", "en") and lang not in sides:
-                seg = next((c for c in tuv if isinstance(c.tag, str) and etree.QName(c).localname == "seg"),
+                seg = next((c for c in tuv if isinstance(c.tag, str) and _local(c.tag) == "seg"),
                            None)
                 if seg is not None:
                     sides[lang] = seg
@@ -199,7 +205,7 @@ class TMXReader:
         for child in tu:
             if not isinstance(child.tag, str):
                 continue
-            tag = etree.QName(child).localname
+            tag = _local(child.tag)
             if tag == "prop":
                 ptype = child.get("type", "")
                 if ptype == "x-score":
@@ -241,7 +247,7 @@ def as_written(elem) -> str:
     attribute of a tuv is named ``xml:lang``, as TMX 1.4 has it, in its place.
     """
     for el in elem.iter():
-        if not isinstance(el.tag, str) or etree.QName(el).localname not in _LAYOUT:
+        if not isinstance(el.tag, str) or _local(el.tag) not in _LAYOUT:
             continue
         if el.tag == "tuv" and el.get("lang") is not None and el.get(XML_LANG) is None:
             attrs = [(XML_LANG if k == "lang" else k, v) for k, v in el.attrib.items()]
