@@ -5,6 +5,7 @@ import gc
 import html
 import json
 import os
+import sqlite3
 import sys
 import traceback
 from importlib.metadata import PackageNotFoundError, version
@@ -37,7 +38,13 @@ class SongnguGroup(click.Group):
         # default collector would walk them again every 700 allocations (a quarter of check's time).
         gc.set_threshold(100_000, 20, 20)
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except click.exceptions.Exit:
+                raise
+            except BaseException:
+                _failed(ctx)
+                raise
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Interrupted as exc:
@@ -53,6 +60,10 @@ class SongnguGroup(click.Group):
         except BrokenPipeError:  # output piped into `head` and the like: stop quietly
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(0)
+        except sqlite3.DatabaseError as exc:  # a store damaged after it was opened
+            if ctx.obj and ctx.obj.debug:
+                traceback.print_exc()
+            raise Failure(f"{ctx.obj.db if ctx.obj else 'store'}: the store is damaged or unreadable ({exc})") from None
         except (OSError, UnicodeError) as exc:
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
@@ -64,6 +75,16 @@ class SongnguGroup(click.Group):
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for details)",
                        err=True)
             ctx.exit(1)
+
+
+def _failed(ctx) -> None:
+    """A command failed: remove the store it created and left empty (see tm.store.discard_if_empty)."""
+    obj = ctx.obj if isinstance(ctx.obj, Context) else None
+    if obj is not None and obj._store is not None:
+        from tm.store import discard_if_empty
+
+        if discard_if_empty(obj._store):
+            obj._store = None
 
 
 class Context:
@@ -329,9 +350,9 @@ def lookup(obj, query, lang, fmt, limit):
     Matches exactly, then ignoring case and tone-mark placement, then without
     diacritics (binh nhuong), then typos (Pyongyong), then terms inside a longer
     query. Shows both preferred terms, variants, deprecated forms, type, note,
-    how it matched with a score, and up to three example sentence pairs. Uses
-    the store's glossary, or the bundled one (without examples) when there is
-    no store.
+    how it matched with a score, and up to three example sentence pairs; a
+    word in no entry shows the memory's sentence pairs holding it. Uses the
+    store's glossary, or the bundled one when the store has none.
 
     \b
     Example:
@@ -340,20 +361,21 @@ def lookup(obj, query, lang, fmt, limit):
     """
     from pathlib import Path
 
-    from glossary.lookup import lookup as run_lookup, render_text, suggest
+    from glossary.lookup import lookup as run_lookup, memory_examples, render_text, suggest
     from glossary.tsv import load_bundled
 
     store = obj.store() if Path(obj.db).exists() else None
-    entries = store.glossary_entries() if store is not None else []
-    if not entries:
-        entries, store = load_bundled(), None
+    # the store's glossary through its lookup keys, else the bundled one (examples still from the store)
+    entries = None if store is not None and store.glossary_count() else load_bundled()
     results = run_lookup(query, entries, lang=lang, limit=limit, store=store)
-    suggestions = [] if results else suggest(query, entries, lang=lang)
+    suggestions = [] if results else suggest(query, entries, lang=lang, store=store)
+    memory = memory_examples(store, query, lang=lang) if store is not None and not results else []
     if fmt == "json":
         echo_json({"query": query, "entries": [r.to_dict() for r in results],
-                   "suggestions": [{"form": form, "id": e.id, "vi": e.vi, "en": e.en} for form, e in suggestions]})
+                   "suggestions": [{"form": form, "id": e.id, "vi": e.vi, "en": e.en} for form, e in suggestions],
+                   "memory": memory})
         return
-    click.echo(render_text(query, results, suggestions))
+    click.echo(render_text(query, results, suggestions, memory))
 
 
 # --- match ---
@@ -414,7 +436,7 @@ def match(obj, text, lang, top, min_score, batch, fmt):
         fail("give one query TEXT or --batch FILE")
     if text is not None and not text.strip():
         fail("the query is empty")
-    matcher = Matcher(obj.store(), progress=progress("indexing"))
+    matcher = Matcher(obj.store())
     if text is not None:
         _echo_match(matcher.search(text, lang=lang, top=top, min_score=min_score), text, fmt)
         return
@@ -449,7 +471,7 @@ def concordance(obj, phrase, lang, limit, fmt):
 
     if not tokens(phrase):
         fail(f"nothing to search for in {phrase!r}: the phrase has no words")
-    hits, more = Concordance(obj.store(), progress=progress("indexing")).search(phrase, lang=lang, limit=limit)
+    hits, more = Concordance(obj.store()).search(phrase, lang=lang, limit=limit)
     if fmt == "json":
         echo_json({"phrase": phrase, "hits": [h.to_dict() for h in hits], "more": more})
         return

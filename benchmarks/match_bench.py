@@ -8,12 +8,15 @@ One sentence pair in ten is held out. Queries:
 - ``near``: a unit's source side with 1-3 random word edits (a known near-duplicate);
 - ``none``: a held-out sentence (no near-duplicate in the memory).
 
-For each size the script reports index build time and peak memory (measured in
-a child process that only builds the index and runs the queries), per-query
-p50/p95 of ``Matcher.search_ids`` (top 5, min 50), the same statistics for a
-rapidfuzz brute-force scan (``process.extract`` over every unit, token-coded,
-C loop) in the same run, the speed-up, an exactness check (every brute-forced
-query's top-5 scores equal ours), concordance p50/p95 on two-word phrases,
+For each size the script reports the import rate (units stored and indexed in
+one transaction, as ``import tmx`` does), then in a fresh child process the
+first query's time (loading what the search needs) against a later one's,
+peak memory, per-query p50/p95 of ``Matcher.search_ids`` for top 5 at min 50
+and for top 1 at min 75, the same statistics for a rapidfuzz brute-force scan
+(``process.extract`` over every unit, token-coded, C loop) in the same run,
+the speed-up, an exactness check (every brute-forced query's top scores equal
+ours), a cold single ``songngu match`` (a new process, ``--min 75 --top 1``)
+against the same process's start-up (``songngu --help``), concordance p50/p95 on two-word phrases,
 the time and peak memory of a TMX export of every unit (in its own child
 process: compare the peaks across sizes for constant memory), and at 100k units
 Translate Toolkit's ``translate.search.match.matcher`` (character Levenshtein,
@@ -47,7 +50,7 @@ from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from corpus.normalize import fold  # noqa: E402
 from tm.concordance import Concordance  # noqa: E402
-from tm.index import WORD, TokenIndex  # noqa: E402
+from tm.index import WORD  # noqa: E402
 from tm.match import Matcher, tokens  # noqa: E402
 from tm.store import Unit, open_store  # noqa: E402
 
@@ -96,20 +99,19 @@ def ensure_db(folder: Path, size: int, seed: int) -> Path:
     tmp = path.with_suffix(".part")
     for suffix in ("", "-wal", "-shm"):
         Path(str(tmp) + suffix).unlink(missing_ok=True)
+    units = [Unit(vi, en, kind="parallel", provenance=[{"file": "synthetic"}])
+             for vi, en in synthetic_units(pool, size, seed)]
     store = open_store(tmp)
     t0 = time.perf_counter()
-    with store.transaction():
-        batch = []
-        for vi, en in synthetic_units(pool, size, seed):
-            batch.append(Unit(vi, en, kind="parallel", provenance=[{"file": "synthetic"}]))
-            if len(batch) == 10000:
-                store.add_units(batch)
-                batch = []
-        store.add_units(batch)
-    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with store.transaction():  # as `import tmx` does: one transaction, the word index written in it
+        for start in range(0, len(units), 10000):
+            store.add_units(units[start:start + 10000])
+    seconds = time.perf_counter() - t0
     store.close()
     os.replace(tmp, path)
-    print(f"  made {path.name}: {size} units in {time.perf_counter() - t0:.0f} s", flush=True)
+    (Path(str(path) + ".import")).write_text(json.dumps({"s": seconds}))
+    print(f"  made {path.name}: {size} units stored and indexed in {seconds:.0f} s "
+          f"({size / seconds:,.0f} units/s, one transaction)", flush=True)
     return path
 
 
@@ -158,27 +160,28 @@ def peak_mb() -> float:
 
 
 def measure(db: str, queries_path: str):
-    """Child process: build the index from scratch, run the queries, print JSON."""
+    """Child process: open the store, run the queries (the first one cold), print JSON."""
     queries = json.loads(Path(queries_path).read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
     store = open_store(db)
-    with store.transaction():
-        for table in ("fz_meta", "fz_vocab", "fz_post", "fz_seq"):
-            store.conn.execute(f"DROP TABLE IF EXISTS {table}")
-    t0 = time.perf_counter()
-    TokenIndex(store).refresh()
-    build = time.perf_counter() - t0
     matcher = Matcher(store)
+    first = queries[0]
+    matcher.search_ids(tokens(first["text"]), first["lang"], TOP, MIN)
+    cold = time.perf_counter() - t0
     t0 = time.perf_counter()
-    for lang in ("vi", "en"):  # the token sequences, read once per process (the first query's cost)
+    matcher.search_ids(tokens(first["text"]), first["lang"], TOP, MIN)
+    again = time.perf_counter() - t0
+    for lang in ("vi", "en"):  # what the other language's first query loads
         matcher.index.lengths(lang)
-    load = time.perf_counter() - t0
-    out = []
-    for q in queries:
-        toks = tokens(q["text"])
-        t, c = time.perf_counter(), time.process_time()
-        res = matcher.search_ids(toks, q["lang"], TOP, MIN)
-        out.append({"ms": (time.perf_counter() - t) * 1000, "cpu_ms": (time.process_time() - c) * 1000,
-                    "scores": [s for s, _ in res]})
+    out = {}
+    for name, top, least in (("top5_min50", TOP, MIN), ("top1_min75", 1, 75.0)):
+        rows = out[name] = []
+        for q in queries:
+            toks = tokens(q["text"])
+            t, c = time.perf_counter(), time.process_time()
+            res = matcher.search_ids(toks, q["lang"], top, least)
+            rows.append({"ms": (time.perf_counter() - t) * 1000, "cpu_ms": (time.process_time() - c) * 1000,
+                         "scores": [s for s, _ in res]})
     conc, rng, conc_ms = Concordance(store), random.Random(5), []
     for i, q in enumerate(queries[:200]):  # two-word phrases, every other Vietnamese one without diacritics
         words = q["text"].split()
@@ -190,8 +193,24 @@ def measure(db: str, queries_path: str):
         conc_ms.append((time.perf_counter() - t) * 1000)
     peak = peak_mb()
     size = os.path.getsize(db)
-    print(json.dumps({"build_s": build, "load_s": load, "peak_mb": peak, "db_mb": size / 2**20, "results": out,
-                      "concordance_ms": conc_ms}))
+    print(json.dumps({"cold_s": cold, "again_s": again, "peak_mb": peak, "db_mb": size / 2**20,
+                      "results": out, "concordance_ms": conc_ms}))
+
+
+def cold_cli(db: Path, queries, runs: int = 5):
+    """Wall time of a new ``songngu match`` process (top 1, min 75) and of ``songngu --help`` (the
+    start-up both pay), run alternately; medians in seconds."""
+    cli = [sys.executable, str(ROOT / "cli.py")]
+    match, start = [], []
+    for q in queries[:runs]:
+        t = time.perf_counter()
+        subprocess.run(cli + ["--help"], check=True, capture_output=True)
+        start.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        subprocess.run(cli + ["--db", str(db), "match", q["text"], "--lang", q["lang"], "--top", "1", "--min", "75"],
+                       check=True, capture_output=True)
+        match.append(time.perf_counter() - t)
+    return statistics.median(match), statistics.median(start)
 
 
 def export(db: str, out: str):
@@ -214,9 +233,9 @@ class BruteForce:
         store = open_store(db)
         self.codes = {}
         self.choices = {"vi": [], "en": []}
-        for vi_key, en_key in store.conn.execute("SELECT vi_key, en_key FROM units ORDER BY id"):
-            self.choices["vi"].append(self.encode(WORD.findall(vi_key)))
-            self.choices["en"].append(self.encode(WORD.findall(en_key)))
+        for unit in store.iter_units():
+            self.choices["vi"].append(self.encode(tokens(unit.vi)))
+            self.choices["en"].append(self.encode(tokens(unit.en)))
         store.close()
 
     def encode(self, toks, grow=True):
@@ -231,10 +250,10 @@ class BruteForce:
             out.append(c)
         return "".join(out)
 
-    def search(self, text, lang):
+    def search(self, text, lang, top=TOP, least=MIN):
         q = self.encode(tokens(text), grow=False)
         hits = process.extract(q, self.choices[lang], scorer=Levenshtein.normalized_similarity,
-                                limit=TOP, score_cutoff=MIN / 100)
+                                limit=top, score_cutoff=least / 100)
         return [100 * s for _, s, _ in hits]
 
 
@@ -245,8 +264,8 @@ def tt_matcher(db: Path, queries, count):
 
     store = open_store(db)
     stores = {"vi": TranslationStore(), "en": TranslationStore()}
-    for vi, en in store.conn.execute("SELECT vi, en FROM units ORDER BY id"):
-        for lang, src, tgt in (("vi", vi, en), ("en", en, vi)):
+    for u in store.iter_units():
+        for lang, src, tgt in (("vi", u.vi, u.en), ("en", u.en, u.vi)):
             unit = TranslationUnit(src)
             unit.target = tgt
             stores[lang].units.append(unit)
@@ -279,14 +298,18 @@ def run_size(args, size):
     child = subprocess.run([sys.executable, __file__, "_measure", str(db), str(qpath)],
                            check=True, capture_output=True, text=True)
     data = json.loads(child.stdout)
-    ours = data["results"]
-    print(f"index build {data['build_s']:.1f} s, peak memory {data['peak_mb']:.0f} MB "
-          f"(index + queries process), store file {data['db_mb']:.0f} MB; token sequences loaded in "
-          f"{data['load_s']:.1f} s (once per process, before the first query)")
-    for kind in ("near", "none", "all"):
-        ms = [r["ms"] for r, q in zip(ours, queries) if kind in ("all", q["kind"])]
-        print(f"  songngu {kind:>4}: p50 {pct(ms, 50):7.2f} ms  p95 {pct(ms, 95):7.2f} ms  "
-              f"max {max(ms):7.2f} ms  ({len(ms)} queries)")
+    imported = json.loads(Path(str(db) + ".import").read_text())["s"] if Path(str(db) + ".import").exists() else None
+    if imported:
+        print(f"import: {size:,} units stored and indexed in {imported:.1f} s ({size / imported:,.0f} units/s)")
+    print(f"first query in a new process {data['cold_s'] * 1000:.0f} ms (open the store, load the token "
+          f"sequences of its language), the same query again {data['again_s'] * 1000:.2f} ms; peak memory "
+          f"{data['peak_mb']:.0f} MB, store file {data['db_mb']:.0f} MB")
+    for name, rows in data["results"].items():
+        for kind in ("near", "none", "all"):
+            ms = [r["ms"] for r, q in zip(rows, queries) if kind in ("all", q["kind"])]
+            print(f"  songngu {name} {kind:>4}: p50 {pct(ms, 50):7.2f} ms  p95 {pct(ms, 95):7.2f} ms  "
+                  f"max {max(ms):7.2f} ms  ({len(ms)} queries)")
+    ours = data["results"]["top5_min50"]
     if "concordance_ms" in data:
         cm = data["concordance_ms"]
         print(f"  concordance (two-word phrases, limit 20): p50 {pct(cm, 50):7.2f} ms  p95 {pct(cm, 95):7.2f} ms  "
@@ -316,6 +339,20 @@ def run_size(args, size):
           f"{statistics.median(bf_cpu) / statistics.median(cpu_sample):.0f}x, "
           f"mean {statistics.mean(bf_cpu) / statistics.mean(cpu_sample):.0f}x")
     print(f"  exactness: top-{TOP} scores equal brute force on {len(sample) - mismatches}/{len(sample)} queries")
+    top1, bf1, bad1 = data["results"]["top1_min75"], [], 0
+    for i in sample:
+        t = time.perf_counter()
+        scores = brute.search(queries[i]["text"], queries[i]["lang"], 1, 75.0)
+        bf1.append((time.perf_counter() - t) * 1000)
+        mine = top1[i]["scores"]
+        bad1 += len(scores) != len(mine) or any(abs(a - b) > 1e-6 for a, b in zip(scores, mine))
+    mine1 = [top1[i]["ms"] for i in sample]
+    print(f"  top 1, min 75: brute force p50 {pct(bf1, 50):7.2f} ms; songngu p50 {pct(mine1, 50):.2f} ms on the "
+          f"same queries ({statistics.median(bf1) / statistics.median(mine1):.0f}x); equal top-1 scores on "
+          f"{len(sample) - bad1}/{len(sample)}")
+    cold, start = cold_cli(db, queries)
+    print(f"  cold `songngu match --top 1 --min 75` (new process): median {cold:.2f} s; `songngu --help` "
+          f"{start:.2f} s in the same run ({cold / start:.1f}x)")
     tmx = Path(args.dir) / f"export-{size}.tmx"
     child = subprocess.run([sys.executable, __file__, "_export", str(db), str(tmx)],
                            check=True, capture_output=True, text=True)

@@ -14,6 +14,16 @@ Match kinds, best first, each with a score 0-100:
 Every form counts, deprecated ones too: a result says which form matched and its status.
 An entry found both ways is reported as ``contained`` rather than ``fuzzy`` (the
 query holds the term itself, not a misspelling of it).
+
+From a store, lookup reads only candidate entries, through keys the store
+keeps with every glossary write (:func:`form_rows`): each form's exact,
+normalised and folded key and the length of the folded one (fuzzy matches lie
+in a length band: a ratio of 85 needs lengths within 0.85/1.15 of each
+other), and each form's word key (the ``\\w+`` words of its match key, and of
+its folded key), under which the term matcher's candidates for "contained"
+are found: a term the matcher finds in the query has the words of a
+contiguous run of the query's words. The matcher then runs over those entries
+only, in glossary order, so the results equal a lookup over every entry.
 """
 from __future__ import annotations
 
@@ -26,12 +36,44 @@ from corpus.normalize import fold, match_key
 from glossary.matcher import Matcher
 from glossary.model import LANGS, Entry, normalize_form
 
-__all__ = ["LookupResult", "lookup", "suggest", "render_text", "KINDS"]
+__all__ = ["LookupResult", "lookup", "suggest", "render_text", "KINDS", "form_rows", "word_key"]
 
 KINDS = ("exact", "normalized", "folded", "fuzzy", "contained")
 SCORES = {"exact": 100, "normalized": 99, "folded": 97}
 FUZZY_CUTOFF = 85
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
+_WORD = re.compile(r"\w+")
+# ratio(a, b) = 200 M / (len a + len b) >= 85 with M <= the shorter: lengths within 85/115 (a margin for floats)
+_BAND = 0.85 / 1.15 - 1e-6
+
+
+def word_key(text: str, *, folded: bool = False) -> str:
+    """The words of *text* as the term matcher compares them: the ``\\w+`` runs of its match key
+    (of its folded key with *folded*), joined by single spaces."""
+    return " ".join(_WORD.findall(fold(text) if folded else match_key(text)))
+
+
+def form_rows(entry: Entry):
+    """The lookup keys a store keeps for *entry*: ``(forms, words)`` with *forms* rows
+    ``(lang, pos, form, status, exact, norm, folded, len(folded))`` (every form, deprecated ones
+    too, *pos* its place in ``entry.forms(lang, deprecated=True)``) and *words* the pairs
+    ``(word key, folded)`` of its forms (see :func:`word_key`)."""
+    forms, words = [], set()
+    for lang in LANGS:
+        for pos, (form, status) in enumerate(entry.forms(lang, deprecated=True)):
+            norm, folded = match_key(form), fold(form)
+            forms.append((lang, pos, form, status, normalize_form(form), norm, folded, len(folded)))
+            for flag, k in ((0, norm), (1, folded)):  # word_key(form, folded=flag)
+                k = " ".join(_WORD.findall(k))
+                if k:
+                    words.add((k, flag))
+    return forms, sorted(words)
+
+
+def _query_word_keys(q: str, folded: bool) -> list[str]:
+    """Word keys of every contiguous run of the words of *q* (candidates for "contained")."""
+    words = _WORD.findall(fold(q) if folded else match_key(q))
+    return [" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)]
 
 
 @dataclass
@@ -81,14 +123,71 @@ def _forms(entries, langs):
                 yield e, lang, form, status
 
 
-def _rank(r: LookupResult):
-    return KINDS.index(r.match), -r.score, _STATUS_RANK[r.status], r.entry.id
+def _rank(r: tuple):
+    """Order of results ``(kind, score, form, lang, status)`` (then the entry id)."""
+    return KINDS.index(r[0]), -r[1], _STATUS_RANK[r[4]]
 
 
-def _entry_rank(r: LookupResult):
+def _entry_rank(r: tuple):
     """Which result describes an entry best: a term contained in the query beats a fuzzy match."""
-    kind = "fuzzy" if r.match == "contained" else "contained" if r.match == "fuzzy" else r.match
-    return KINDS.index(kind), -r.score, _STATUS_RANK[r.status]
+    kind = "fuzzy" if r[0] == "contained" else "contained" if r[0] == "fuzzy" else r[0]
+    return KINDS.index(kind), -r[1], _STATUS_RANK[r[4]]
+
+
+class _Memory:
+    """The glossary in memory: every form is a candidate."""
+
+    def __init__(self, entries, matcher):
+        self.entries = list(entries)
+        self.matcher = matcher
+        self.by_id = {e.id: e for e in self.entries}
+
+    def forms(self, langs, q, q_key, q_fold):
+        """``(entry id, lang, form, status, None)`` in glossary order (keys computed when needed)."""
+        return [(e.id, lang, form, status, None) for e, lang, form, status in _forms(self.entries, langs)]
+
+    def contained_matcher(self, q):
+        return self.matcher or Matcher(self.entries)
+
+    def get(self, ids):
+        return [self.by_id[i] for i in ids]
+
+
+class _Stored:
+    """The glossary of a store: only candidate forms and entries are read (see the module docs)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def forms(self, langs, q, q_key, q_fold):
+        """Forms equal to the query on a key (equal keys imply equal folded keys), and those whose
+        folded key makes a fuzzy match (scored once per distinct key in the length band)."""
+        folded = [q_fold]
+        if len(q_fold) >= 4:
+            n = len(q_fold)
+            keys = self.store.glossary_folded((int(n * _BAND), int(n / _BAND) + 1))
+            folded += [k for k, _, _ in process.extract(q_fold, keys, scorer=fuzz.ratio,
+                                                        score_cutoff=FUZZY_CUTOFF, limit=None)]
+        return _in_order(self.store.glossary_forms(folded=folded), langs)
+
+    def contained_matcher(self, q):
+        ids = set()
+        for folded in (False, True):
+            ids.update(self.store.glossary_by_words(_query_word_keys(q, folded), folded))
+        return Matcher(self.store.glossary_entries(ids))
+
+    def get(self, ids):
+        return self.store.glossary_entries(ids)
+
+
+def _in_order(rows, langs):
+    """Distinct form rows ``(entry id, lang, form, status, keys)`` of *langs* in glossary order
+    (entry id, language, place in the entry) from the store's rows; *keys*: the form's exact,
+    normalised and folded keys."""
+    order = {lang: i for i, lang in enumerate(langs)}
+    rows = {(eid, order[lang], pos): (eid, lang, form, status, (exact, norm, folded))
+            for eid, lang, pos, form, status, exact, norm, folded in rows if lang in order}
+    return [rows[k] for k in sorted(rows)]
 
 
 def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=None,
@@ -97,54 +196,62 @@ def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=No
 
     Parameters:
         query: a term or a phrase containing terms, in either language.
-        entries: the glossary (:class:`glossary.model.Entry`).
+        entries: the glossary (:class:`glossary.model.Entry`), or None to read the store's
+            glossary through its lookup keys (only candidate entries are read).
         lang: ``auto`` (both languages), ``vi`` or ``en``.
         limit: at most this many results.
         store: when given, each result gets up to three example units from it.
         matcher: a ready :class:`Matcher` over *entries* (built when None).
     """
-    entries = list(entries)
+    source = _Stored(store) if entries is None else _Memory(entries, matcher)
     langs = _langs(lang)
     q = normalize_form(query)
     if not q:
         return []
     q_key, q_fold = match_key(q), fold(q)
-    best: dict[str, LookupResult] = {}
+    best: dict[str, tuple] = {}  # entry id -> (kind, score, form, lang, status)
 
-    def offer(result: LookupResult):
-        old = best.get(result.entry.id)
-        if old is None or _entry_rank(result) < _entry_rank(old):
-            best[result.entry.id] = result
+    def offer(eid, kind, score, form, form_lang, status):
+        new = (kind, score, form, form_lang, status)
+        old = best.get(eid)
+        if old is None or _entry_rank(new) < _entry_rank(old):
+            best[eid] = new
 
     fuzzy_pool = []
-    for e, form_lang, form, status in _forms(entries, langs):
-        if normalize_form(form) == q:
+    for eid, form_lang, form, status, keys in source.forms(langs, q, q_key, q_fold):
+        if (keys[0] if keys else normalize_form(form)) == q:
             kind = "exact"
-        elif match_key(form) == q_key:
+        elif (keys[1] if keys else match_key(form)) == q_key:
             kind = "normalized"
-        elif fold(form) == q_fold:
+        elif (keys[2] if keys else fold(form)) == q_fold:
             kind = "folded"
         else:
-            fuzzy_pool.append((e, form_lang, form, status, fold(form)))
+            fuzzy_pool.append((eid, form_lang, form, status, keys[2] if keys else None))
             continue
-        offer(LookupResult(e, kind, SCORES[kind], form, form_lang, status))
+        offer(eid, kind, SCORES[kind], form, form_lang, status)
     if len(q_fold) >= 4 and fuzzy_pool:
-        hits = process.extract(q_fold, [p[4] for p in fuzzy_pool], scorer=fuzz.ratio,
-                               score_cutoff=FUZZY_CUTOFF, limit=None)
-        for _, score, index in hits:
-            e, form_lang, form, status, form_fold = fuzzy_pool[index]
+        folds = [p[4] if p[4] is not None else fold(p[2]) for p in fuzzy_pool]
+        hits = process.extract(q_fold, folds, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
+        for _, score, index in sorted(hits, key=lambda h: (-h[1], h[2])):
+            eid, form_lang, form, status, _ = fuzzy_pool[index]
+            form_fold = folds[index]
             if re.search(rf"(?<!\w){re.escape(form_fold)}(?!\w)", q_fold):  # inside the query, not a typo
-                offer(LookupResult(e, "contained", _contained_score(form_fold, q_fold), form, form_lang, status))
+                offer(eid, "contained", _contained_score(form_fold, q_fold), form, form_lang, status)
             else:
-                offer(LookupResult(e, "fuzzy", min(96, round(score)), form, form_lang, status))
-    matcher = matcher or Matcher(entries)
+                offer(eid, "fuzzy", min(96, round(score)), form, form_lang, status)
+    found = {}
+    contained = source.contained_matcher(q)
     for form_lang in langs:
         for folded in (False, True):
-            for m in matcher.find(q, form_lang, folded=folded):
+            for m in contained.find(q, form_lang, folded=folded):
                 if folded and " " not in m.form:  # one syllable without its marks is another word: Mỹ, my
                     continue
-                offer(LookupResult(m.entry, "contained", _contained_score(m.text, q), m.form, form_lang, m.status))
-    results = sorted(best.values(), key=_rank)[:limit]
+                found[m.entry.id] = m.entry
+                offer(m.entry.id, "contained", _contained_score(m.text, q), m.form, form_lang, m.status)
+    ranked = sorted(best.items(), key=lambda item: (_rank(item[1]), item[0]))[:limit]
+    missing = [eid for eid, _ in ranked if eid not in found]
+    found.update((e.id, e) for e in source.get(missing))
+    results = [LookupResult(found[eid], *r) for eid, r in ranked]
     if store is not None:
         for r in results:
             r.examples = examples(store, r.entry)
@@ -172,27 +279,60 @@ def examples(store, entry: Entry, limit: int = 3) -> list[dict]:
     return out
 
 
-def suggest(query: str, entries, *, lang: str = "auto", limit: int = 3) -> list[tuple[str, Entry]]:
-    """The *limit* forms closest to *query* (``(form, entry)``), for a query that found nothing."""
-    pool = [(form, e) for e, _, form, status in _forms(entries, _langs(lang)) if status != "deprecated"]
+def suggest(query: str, entries, *, lang: str = "auto", limit: int = 3, store=None) -> list[tuple[str, Entry]]:
+    """The *limit* forms closest to *query* (``(form, entry)``), for a query that found nothing.
+
+    Parameters:
+        entries: the glossary, or None to read *store*'s (every distinct folded key is scored: only
+            for a query that found nothing).
+    """
+    if entries is None:  # the forms whose folded key scores at least 70: the others are never shown
+        keys = [k for k, _, _ in process.extract(fold(query), store.glossary_folded(), scorer=fuzz.WRatio,
+                                                 score_cutoff=70, limit=None)]
+        rows = _in_order(store.glossary_forms(folded=keys), _langs(lang))
+        pool = [(form, eid, keys[2]) for eid, _, form, status, keys in rows if status != "deprecated"]
+    else:
+        pool = [(form, e, None) for e, _, form, status in _forms(entries, _langs(lang)) if status != "deprecated"]
     if not pool or not fold(query):
         return []
-    hits = process.extract(fold(query), [fold(f) for f, _ in pool], scorer=fuzz.WRatio, limit=limit * 4)
+    hits = process.extract(fold(query), [f if f is not None else fold(form) for form, _, f in pool],
+                           scorer=fuzz.WRatio, limit=None)
     out, seen = [], set()
-    for _, score, index in hits:
-        form, e = pool[index]
-        if e.id not in seen and score >= 70:
-            seen.add(e.id)
+    for _, score, index in sorted(hits, key=lambda h: (-h[1], h[2]))[:limit * 4]:
+        form, e, _ = pool[index]
+        eid = e if entries is None else e.id
+        if eid not in seen and score >= 70:
+            seen.add(eid)
             out.append((form, e))
-    return out[:limit]
+    out = out[:limit]
+    if entries is None:
+        by_id = {e.id: e for e in store.glossary_entries([eid for _, eid in out])}
+        out = [(form, by_id[eid]) for form, eid in out]
+    return out
 
 
-def render_text(query: str, results: list[LookupResult], suggestions=()) -> str:
-    """Lookup results as text for a translator."""
+def memory_examples(store, query: str, *, lang: str = "auto", limit: int = 3) -> list[dict]:
+    """Up to *limit* units of *store* holding the words of *query* (``{"vi", "en", "kind", "lang"}``),
+    for a query no glossary entry names: concordance over the memory's word index."""
+    from tm.concordance import Concordance
+    from tm.match import tokens
+
+    if not tokens(query):
+        return []
+    hits, _ = Concordance(store).search(query, lang=lang, limit=limit)
+    return [{"vi": h.unit.vi, "en": h.unit.en, "kind": h.unit.kind, "lang": h.lang} for h in hits]
+
+
+def render_text(query: str, results: list[LookupResult], suggestions=(), memory=()) -> str:
+    """Lookup results as text for a translator (*memory*: :func:`memory_examples` when no entry matched)."""
     if not results:
         lines = [f"no entry for {query!r}"]
         if suggestions:
             lines.append("closest: " + "; ".join(f"{form} ({e.vi} = {e.en})" for form, e in suggestions))
+        if memory:
+            lines.append("in the memory:")
+            for ex in memory:
+                lines += [f"  ({ex['kind']})", f"    vi: {ex['vi']}", f"    en: {ex['en']}"]
         return "\n".join(lines)
     out = []
     for r in results:

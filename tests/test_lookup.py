@@ -142,3 +142,88 @@ def test_contained_also_inside_a_longer_term_and_folded_only_for_phrases(entries
     found = {r.entry.id: r.match for r in lookup("chu tich nuoc truong tan sang", entries)}
     assert found == {"person.truong-tan-sang": "contained", "office.president-of-state": "contained"}
     assert lookup("my friend", entries) == []  # not Mỹ (United States) without its mark
+
+
+# --- lookup from a store's keys (issue 15) ----------------------------------------------------
+
+def _ngram_entries(iwslt, count=1500):
+    """Entries made of word n-grams of IWSLT tst2013 lines (vi with en), for a larger glossary."""
+    import random
+
+    from glossary.model import Entry
+
+    rng = random.Random(3)
+    out, seen = [], set()
+    pairs = [(v.split(), e.split()) for v, e in iwslt("tst2013") if len(v.split()) > 4 and len(e.split()) > 4]
+    while len(out) < count:
+        v, e = rng.choice(pairs)
+        n = rng.randint(1, 4)
+        i, j = rng.randrange(len(v) - n), rng.randrange(len(e) - n)
+        vi, en = " ".join(v[i:i + n]).strip(".,;:\"'"), " ".join(e[j:j + n]).strip(".,;:\"'")
+        if vi and en and (vi, en) not in seen:
+            seen.add((vi, en))
+            out.append(Entry(id=f"ngram.{len(out):05d}", type="phrase", vi=vi, en=en))
+    return out
+
+
+def _typo(text, rng):
+    chars = list(text)
+    at = rng.randrange(len(chars))
+    op = rng.choice("sdi")
+    if op == "d" and len(chars) > 1:
+        del chars[at]
+    elif op == "s":
+        chars[at] = rng.choice("aeioutnhg")
+    else:
+        chars.insert(at, rng.choice("aeioutnhg"))
+    return "".join(chars)
+
+
+def test_lookup_from_the_store_keys_equals_lookup_over_every_entry(entries, iwslt, tmp_path):
+    import random
+
+    from corpus.normalize import match_key
+    from glossary.matcher import Matcher
+    from tm.store import open_store
+
+    glossary = sorted(entries + _ngram_entries(iwslt), key=lambda e: e.id)  # the store's order
+    store = open_store(tmp_path / "g.db")
+    with store.transaction():
+        store.upsert_glossary(glossary, origin="test")
+    rng = random.Random(11)
+    forms = [f for e in glossary for lang in ("vi", "en") for f, _ in e.forms(lang, deprecated=True)]
+    queries = rng.sample(forms, 40)
+    queries += [_typo(f, rng) for f in rng.sample(forms, 60)]
+    queries += [fold(f) for f in rng.sample(forms, 20)] + [match_key(f).upper() for f in rng.sample(forms, 20)]
+    queries += [v for v, _ in rng.sample(iwslt("tst2012"), 15)] + [e for _, e in rng.sample(iwslt("tst2012"), 15)]
+    queries += ["Chủ tịch nước Trương Tấn Sang và Kim Yong Nam", "my friend", "Pyongyong", "Presidium"]
+    matcher = Matcher(glossary)
+    found = 0
+    for i, q in enumerate(queries):
+        for lang in ("auto", "vi") if i % 4 == 0 else ("auto",):
+            want = [r.to_dict() for r in lookup(q, glossary, lang=lang, matcher=matcher)]
+            got = [r.to_dict() for r in lookup(q, None, lang=lang, store=store)]
+            assert got == want, q
+            found += bool(want)
+    assert found > 120  # most queries find something: the comparison is not vacuous
+    for q in ("Presidium", "Pyongyyang Korea xyz", "zzzz"):
+        assert [(f, e.id) for f, e in suggest(q, None, store=store)] == [(f, e.id) for f, e in suggest(q, glossary)]
+    store.close()
+
+
+def test_cli_lookup_shows_the_memory_for_a_word_only_in_it(cli, tmp_path):
+    """`lookup autism` finds no entry, but the memory's sentences holding it (README promise), also
+    when the store's glossary is empty."""
+    tmx = tmp_path / "m.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/>'
+        '<body><tu><tuv xml:lang="en"><seg>Autism is a spectrum.</seg></tuv>'
+        '<tuv xml:lang="vi"><seg>Tự kỷ là một phổ.</seg></tuv></tu></body></tmx>\n', encoding="utf-8")
+    assert cli("import", "tmx", tmx).exit_code == 0
+    res = cli("lookup", "autism")
+    assert res.exit_code == 0
+    assert "no entry for 'autism'" in res.output and "in the memory:" in res.output
+    assert "Tự kỷ là một phổ." in res.output and "Autism is a spectrum." in res.output
+    data = json.loads(cli("lookup", "tự kỷ", "--format", "json").output)
+    assert data["entries"] == [] and data["memory"][0]["en"] == "Autism is a spectrum."

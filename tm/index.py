@@ -1,9 +1,11 @@
-"""A persisted inverted index over the words of every translation unit.
+"""The memory's word index: an inverted index over the words of every translation unit.
 
 Fuzzy matching (:mod:`tm.match`) and concordance (:mod:`tm.concordance`) read
-it. It lives in the store's SQLite file, in tables named ``fz_*`` that this
-module creates, and catches up on units with ``id`` above the last one it
-indexed (unit ids only grow), so a new import is indexed on the next lookup.
+it through :meth:`tm.store.Store.word_index`; the store owns it. In SQLite it
+lives in the tables ``fz_*`` (created by the migrations of :mod:`tm.schema`)
+and is written by :class:`IndexWriter` in the transaction that adds the units
+(:meth:`tm.store.SQLiteStore.add_units`), so reads never write and the first
+search after an import is as fast as the next.
 
 Tokens are the maximal runs of word characters (``\\w+``) of a unit's match key
 (:func:`corpus.normalize.match_key`: NFC, canonical tone placement, lower case).
@@ -16,9 +18,11 @@ The index stores, per language:
 - ``fz_post``: for each element, the sorted ids of the units holding it
   (uint32 arrays, one row per indexing batch, merged when they pile up).
 - ``fz_seq``: every unit's token-id sequence per language (for exact scoring
-  and phrase checks), one row per indexing batch: the tokens of units
-  ``first..`` back to back and their offsets. Searches load it into memory
-  once per process (about 90 MB per language at a million units).
+  and phrase checks), one row per :data:`SEQ_ROW` units: the tokens of units
+  ``first..`` back to back and their offsets. A search reads the offsets of
+  every unit (4 bytes a unit) and the rows of its candidates; a process that
+  has read many loads them all (about 90 MB per language at a million units).
+- ``fz_meta``: ``last_id``, the highest unit id indexed.
 
 Arrays are stored as little-endian uint32 (the byte order of the platforms
 songngu runs on).
@@ -33,25 +37,17 @@ import numpy as np
 
 from corpus.normalize import fold, has_vietnamese_diacritics
 
-__all__ = ["LANGS", "WORD", "TokenIndex", "StoreSearch", "elements", "key_tokens"]
+__all__ = ["LANGS", "WORD", "WordIndex", "TokenIndex", "IndexWriter", "StoreSearch", "elements", "key_tokens",
+           "phrase_ids"]
 
 LANGS = ("vi", "en")
 WORD = re.compile(r"\w+")
 BATCH = 200_000  # units indexed per in-memory batch (bounds memory)
 MAX_CHUNKS = 8  # posting rows per element before they are merged
 CACHE_MIN = 2048  # posting lists longer than this are kept in memory once read
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS fz_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS fz_vocab (
-    id INTEGER PRIMARY KEY, lang TEXT NOT NULL, token TEXT NOT NULL, fold TEXT,
-    df INTEGER NOT NULL, UNIQUE (lang, token));
-CREATE INDEX IF NOT EXISTS fz_vocab_fold ON fz_vocab (lang, fold);
-CREATE TABLE IF NOT EXISTS fz_post (elem INTEGER NOT NULL, first INTEGER NOT NULL, ids BLOB NOT NULL,
-    PRIMARY KEY (elem, first));
-CREATE TABLE IF NOT EXISTS fz_seq (lang TEXT NOT NULL, first INTEGER NOT NULL, offsets BLOB NOT NULL,
-    tokens BLOB NOT NULL, PRIMARY KEY (lang, first));
-"""
+CHUNK = 4096  # candidate units checked per step by phrase_ids
+SEQ_ROW = 128  # units per fz_seq row: a search reads the rows of its candidates
+READ_ALL_AFTER = 50_000  # units whose tokens a process reads one by one before it reads them all
 
 
 def key_tokens(key: str) -> list[str]:
@@ -71,73 +67,58 @@ def elements(tokens: list[str]) -> list[str]:
     return out
 
 
-class TokenIndex:
-    """The word index of one store.
+class WordIndex:
+    """What a search reads of a store's word index (one implementation per backend).
 
-    Parameters:
-        store: an open :class:`tm.store.SQLiteStore`; its tables ``fz_*`` are created if missing.
+    Token and element ids are integers; unit ids only grow. A backend returns
+    candidates (posting lists, token sequences); scoring stays in :mod:`tm.match`.
     """
 
-    def __init__(self, store):
-        self.store = store
-        self.conn = store.conn
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                self.conn.execute(statement)
-        self._seq = {}
+    last_id: int  # the highest unit id indexed
+
+    def lookup(self, lang: str, tokens) -> dict:
+        """``{token: (element id, document frequency)}`` for the known tokens/elements of *lang*."""
+        raise NotImplementedError
+
+    def guess_lang(self, text: str) -> str:
+        """``vi`` or ``en``: the language of *text* (see :meth:`TokenIndex.guess_lang`)."""
+        raise NotImplementedError
+
+    def variants(self, lang: str, folded: str) -> list[tuple[int, int]]:
+        """``(id, df)`` of the tokens of *lang* whose diacritic-folded form is *folded*."""
+        raise NotImplementedError
+
+    def postings(self, elem: int):
+        """Sorted unit ids (uint32 numpy array) holding element *elem*."""
+        raise NotImplementedError
+
+    def lengths(self, lang: str):
+        """Token count of every unit's *lang* side, indexed by unit id (0 for ids not indexed)."""
+        raise NotImplementedError
+
+    def sequences(self, lang: str, ids):
+        """The *lang* token ids of units *ids*, back to back, and each unit's length (numpy arrays)."""
+        raise NotImplementedError
+
+
+class TokenIndex(WordIndex):
+    """The word index of one SQLite store, read only.
+
+    Parameters:
+        conn: the store's sqlite3 connection (tables ``fz_*``, see :mod:`tm.schema`).
+    """
+
+    def __init__(self, conn):
+        self.conn = conn
+        self._offs = {}  # lang -> see _offsets()
+        self._tok = {}  # lang -> every token, once read
+        self._read = {}  # lang -> units whose tokens were read one by one
         self._post = {}  # element id -> postings, for the long lists (see postings())
 
-    # -- building ------------------------------------------------------------
     @property
     def last_id(self) -> int:
         """Highest unit id indexed so far."""
-        row = self.conn.execute("SELECT value FROM fz_meta WHERE key = 'last_id'").fetchone()
-        return row[0] if row else 0
-
-    def pending(self) -> int:
-        """How many units are not indexed yet."""
-        return self.conn.execute("SELECT count(*) FROM units WHERE id > ?", (self.last_id,)).fetchone()[0]
-
-    def refresh(self, progress=None) -> int:
-        """Index the units added since the last refresh; returns how many.
-
-        Parameters:
-            progress: optional callback ``(done, total)``.
-        """
-        if not self.pending():
-            return 0
-        with self.store.transaction():
-            last = self.last_id
-            total = self.conn.execute("SELECT count(*) FROM units WHERE id > ?", (last,)).fetchone()[0]
-            builder = _Builder(self.conn)
-            done = 0
-            while True:
-                rows = self.conn.execute(
-                    "SELECT id, vi_key, en_key FROM units WHERE id > ? ORDER BY id LIMIT ?",
-                    (last, BATCH)).fetchall()
-                if not rows:
-                    break
-                builder.add(rows)
-                last = rows[-1][0]
-                done += len(rows)
-                if progress:
-                    progress(done, total)
-            builder.finish()
-            self._compact()
-            self.conn.execute("INSERT OR REPLACE INTO fz_meta (key, value) VALUES ('last_id', ?)", (last,))
-        self._seq = {}
-        self._post = {}
-        return done
-
-    def _compact(self):
-        elems = [r[0] for r in self.conn.execute(
-            "SELECT elem FROM fz_post GROUP BY elem HAVING count(*) > ?", (MAX_CHUNKS,))]
-        for elem in elems:
-            merged = self.postings(elem)
-            first = self.conn.execute("SELECT min(first) FROM fz_post WHERE elem = ?", (elem,)).fetchone()[0]
-            self.conn.execute("DELETE FROM fz_post WHERE elem = ?", (elem,))
-            self.conn.execute("INSERT INTO fz_post (elem, first, ids) VALUES (?, ?, ?)",
-                              (elem, first, merged.tobytes()))
+        return _last_id(self.conn)
 
     # -- reading -------------------------------------------------------------
     def lookup(self, lang: str, tokens) -> dict:
@@ -185,39 +166,160 @@ class TokenIndex:
             self._post[elem] = ids
         return ids
 
-    def _sequences(self, lang: str):
-        """``(offsets, tokens, lengths)``: unit *i*'s tokens are ``tokens[offsets[i]:offsets[i + 1]]``."""
+    def _offsets(self, lang: str):
+        """``(offsets, lengths, batches)``: unit *i*'s tokens are ``offsets[i]:offsets[i + 1]`` of the
+        language's tokens (all batches back to back); *batches* ``(firsts, rowids, bases)`` locate
+        each ``fz_seq`` row (its first unit, its rowid, where its tokens begin). Only the offsets are
+        read (4 bytes a unit), not the tokens."""
         if lang not in LANGS:
             raise ValueError(f"unknown language {lang!r}")
-        if lang not in self._seq:
-            size = self.last_id + 2
+        if lang not in self._offs:
+            size = _last_id(self.conn) + 2
             offsets = np.zeros(size, dtype=np.int64)
-            parts, base, upto = [], 0, 0
-            for first, offs, toks in self.conn.execute(
-                    "SELECT first, offsets, tokens FROM fz_seq WHERE lang = ? ORDER BY first", (lang,)):
+            firsts, rowids, bases = [], [], []
+            base, upto = 0, 0
+            for rowid, first, offs in self.conn.execute(
+                    "SELECT rowid, first, offsets FROM fz_seq WHERE lang = ? ORDER BY first", (lang,)):
                 offs = np.frombuffer(offs, dtype="<u4").astype(np.int64) + base
                 offsets[upto:first] = base  # ids never indexed (gaps) hold no tokens
                 offsets[first:first + len(offs)] = offs
+                firsts.append(first)
+                rowids.append(rowid)
+                bases.append(base)
                 upto = first + len(offs)
                 base = int(offs[-1])
-                parts.append(np.frombuffer(toks, dtype="<u4"))
             offsets[upto:] = base
-            tokens = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
-            self._seq[lang] = offsets, tokens, np.diff(offsets).astype(np.int32)
-        return self._seq[lang]
+            self._offs[lang] = (offsets, np.diff(offsets).astype(np.int32),
+                                (np.array(firsts, dtype=np.int64), rowids, bases))
+        return self._offs[lang]
+
+    def _tokens(self, lang: str) -> np.ndarray:
+        """Every token of *lang*, in unit order (read once, about 90 MB a language at a million units)."""
+        if lang not in self._tok:
+            parts = [np.frombuffer(toks, dtype="<u4") for (toks,) in self.conn.execute(
+                "SELECT tokens FROM fz_seq WHERE lang = ? ORDER BY first", (lang,))]
+            self._tok[lang] = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint32)
+        return self._tok[lang]
 
     def lengths(self, lang: str) -> np.ndarray:
         """Token count of every unit's *lang* side, indexed by unit id (0 for ids not indexed)."""
-        return self._sequences(lang)[2]
+        return self._offsets(lang)[1]
 
     def sequences(self, lang: str, ids) -> tuple[np.ndarray, np.ndarray]:
-        """The *lang* token ids of units *ids*, back to back, and each unit's length."""
-        offsets, tokens, _ = self._sequences(lang)
+        """The *lang* token ids of units *ids*, back to back, and each unit's length.
+
+        A new process reads just the ``fz_seq`` rows holding these units (:data:`SEQ_ROW` units a
+        row; a cold search reads a few hundred); past :data:`READ_ALL_AFTER` units read so, it reads
+        them all once."""
+        offsets, _, (firsts, rowids, bases) = self._offsets(lang)
         ids = np.asarray(ids, dtype=np.int64)
         starts, lens = offsets[ids], offsets[ids + 1] - offsets[ids]
-        total = int(lens.sum())
-        shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
-        return tokens[np.arange(total, dtype=np.int64) + shift], lens
+        self._read[lang] = self._read.get(lang, 0) + len(ids)
+        if lang in self._tok or self._read[lang] > READ_ALL_AFTER:
+            tokens = self._tokens(lang)
+            total = int(lens.sum())
+            shift = np.repeat(starts - np.concatenate(([0], np.cumsum(lens)[:-1])), lens)
+            return tokens[np.arange(total, dtype=np.int64) + shift], lens
+        batch = np.searchsorted(firsts, ids, "right") - 1
+        need = sorted(set(batch[lens > 0].tolist()))
+        got = {}
+        for at in range(0, len(need), 500):
+            chunk = [rowids[b] for b in need[at:at + 500]]
+            got.update(self.conn.execute(
+                f"SELECT rowid, tokens FROM fz_seq WHERE rowid IN ({','.join('?' * len(chunk))})", chunk))
+        parts = []
+        for b, start, n in zip(batch.tolist(), starts.tolist(), lens.tolist()):
+            if n:
+                at = 4 * (start - bases[b])
+                parts.append(got[rowids[b]][at:at + 4 * n])
+        return np.frombuffer(b"".join(parts), dtype="<u4"), lens
+
+    def close(self):
+        """Nothing to release (kept for the store, which drops its index after a write)."""
+
+
+def _last_id(conn) -> int:
+    row = conn.execute("SELECT value FROM fz_meta WHERE key = 'last_id'").fetchone()
+    return row[0] if row else 0
+
+
+class IndexWriter:
+    """Indexes units as they are stored, inside the store's write transaction.
+
+    :meth:`add` takes ``(id, vi_key, en_key)`` rows in id order and writes them
+    in batches of :data:`BATCH` (bounded memory); :meth:`finish` writes the rest
+    and records the last id. The store calls both; a rollback drops it all.
+
+    Parameters:
+        conn: the store's sqlite3 connection, in a write transaction.
+    """
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.rows = []
+        self.builder = None
+        self.last = _last_id(conn)
+
+    def add(self, rows):
+        """Queue rows ``(id, vi_key, en_key)`` with ids above every one indexed."""
+        self.rows.extend(rows)
+        if len(self.rows) >= BATCH:
+            self._flush()
+
+    def _flush(self):
+        if not self.rows:
+            return
+        if self.builder is None:
+            self.builder = _Builder(self.conn)
+        self.builder.add(self.rows)
+        self.last = self.rows[-1][0]
+        self.rows = []
+
+    def finish(self):
+        """Write what is queued, merge posting rows that piled up, record the last id."""
+        self._flush()
+        if self.builder is None:
+            return
+        self.builder.finish()
+        _compact(self.conn, self.builder.touched)
+        self.conn.execute("INSERT OR REPLACE INTO fz_meta (key, value) VALUES ('last_id', ?)", (self.last,))
+        self.builder = None
+
+    @classmethod
+    def backfill(cls, conn, progress=None) -> int:
+        """Index the stored units above the last one indexed (a store made before the index was
+        kept at import); returns how many."""
+        writer = cls(conn)
+        last, done = writer.last, 0
+        total = conn.execute("SELECT count(*) FROM units WHERE id > ?", (last,)).fetchone()[0]
+        while total:
+            rows = conn.execute("SELECT id, vi_key, en_key FROM units WHERE id > ? ORDER BY id LIMIT ?",
+                                (last, BATCH)).fetchall()
+            if not rows:
+                break
+            writer.add(rows)
+            last = rows[-1][0]
+            done += len(rows)
+            if progress:
+                progress(done, total)
+        writer.finish()
+        return done
+
+
+def _compact(conn, touched):
+    """Merge the posting rows of the *touched* elements holding more than :data:`MAX_CHUNKS`."""
+    touched = sorted(touched)
+    for start in range(0, len(touched), 500):
+        chunk = touched[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        elems = [r[0] for r in conn.execute(
+            f"SELECT elem FROM fz_post WHERE elem IN ({marks}) GROUP BY elem HAVING count(*) > ?",
+            (*chunk, MAX_CHUNKS))]
+        for elem in elems:
+            rows = conn.execute("SELECT first, ids FROM fz_post WHERE elem = ? ORDER BY first", (elem,)).fetchall()
+            conn.execute("DELETE FROM fz_post WHERE elem = ?", (elem,))
+            conn.execute("INSERT INTO fz_post (elem, first, ids) VALUES (?, ?, ?)",
+                         (elem, rows[0][0], b"".join(r[1] for r in rows)))
 
 
 class _Builder:
@@ -226,10 +328,29 @@ class _Builder:
     def __init__(self, conn):
         self.conn = conn
         self.vocab = {lang: {} for lang in LANGS}
-        for eid, lang, tok in conn.execute("SELECT id, lang, token FROM fz_vocab"):
-            self.vocab[lang][tok] = eid
+        self.loaded = False  # whether self.vocab holds the whole stored vocabulary
         self.next_id = (conn.execute("SELECT coalesce(max(id), 0) FROM fz_vocab").fetchone()[0]) + 1
         self.new_vocab = []
+        self.touched = set()  # elements given posting rows
+
+    def _known(self, toks):
+        """Read the stored ids of the tokens and elements *toks* ``{lang: set}`` (all of the
+        vocabulary for a large batch, else just those)."""
+        if self.loaded:
+            return
+        if sum(map(len, toks.values())) > 20_000:  # a large batch: read them all
+            for eid, lang, tok in self.conn.execute("SELECT id, lang, token FROM fz_vocab"):
+                self.vocab[lang][tok] = eid
+            self.loaded = True
+            return
+        for lang, wanted in toks.items():
+            wanted = [t for t in wanted if t not in self.vocab[lang]]
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for eid, tok in self.conn.execute(
+                        f"SELECT id, token FROM fz_vocab WHERE lang = ? AND token IN ({marks})", (lang, *chunk)):
+                    self.vocab[lang][tok] = eid
 
     def _id(self, lang, tok):
         table = self.vocab[lang]
@@ -241,24 +362,38 @@ class _Builder:
         return eid
 
     def add(self, rows):
+        split = [(uid, {"vi": WORD.findall(vi_key), "en": WORD.findall(en_key)}) for uid, vi_key, en_key in rows]
+        if not self.loaded:
+            wanted = {lang: set() for lang in LANGS}
+            if len(rows) <= 1000:  # else _known reads the whole vocabulary
+                for _, toks in split:
+                    for lang in LANGS:
+                        wanted[lang].update(elements(toks[lang]))
+            else:
+                wanted["vi"] = range(20_001)
+            self._known(wanted)
         elems, owners = array("I"), array("I")
-        first, last = rows[0][0], rows[-1][0]
-        seqs = {lang: array("I") for lang in LANGS}
-        lens = {lang: np.zeros(last - first + 2, dtype=np.uint32) for lang in LANGS}
-        for uid, vi_key, en_key in rows:
-            for lang, key in (("vi", vi_key), ("en", en_key)):
-                toks = WORD.findall(key)
-                ids = [self._id(lang, t) for t in toks]
-                seqs[lang].extend(ids)
-                lens[lang][uid - first + 1] = len(ids)
-                if len(set(ids)) != len(ids):
-                    ids = [self._id(lang, e) for e in elements(toks)]
-                elems.extend(ids)
-                owners.extend([uid] * len(ids))
+        seq_rows = []
+        for at in range(0, len(split), SEQ_ROW):  # fz_seq rows of SEQ_ROW units (see TokenIndex.sequences)
+            part = split[at:at + SEQ_ROW]
+            first, last = part[0][0], part[-1][0]
+            seqs = {lang: array("I") for lang in LANGS}
+            lens = {lang: np.zeros(last - first + 2, dtype=np.uint32) for lang in LANGS}
+            for uid, both in part:
+                for lang in LANGS:
+                    toks = both[lang]
+                    ids = [self._id(lang, t) for t in toks]
+                    seqs[lang].extend(ids)
+                    lens[lang][uid - first + 1] = len(ids)
+                    if len(set(ids)) != len(ids):
+                        ids = [self._id(lang, e) for e in elements(toks)]
+                    elems.extend(ids)
+                    owners.extend([uid] * len(ids))
+            seq_rows += [(lang, first, np.cumsum(lens[lang], dtype=np.uint32).tobytes(), seqs[lang].tobytes())
+                         for lang in LANGS]
+        first = rows[0][0]
         self._flush_vocab()
-        self.conn.executemany("INSERT INTO fz_seq (lang, first, offsets, tokens) VALUES (?, ?, ?, ?)",
-                              [(lang, first, np.cumsum(lens[lang], dtype=np.uint32).tobytes(),
-                                seqs[lang].tobytes()) for lang in LANGS])
+        self.conn.executemany("INSERT INTO fz_seq (lang, first, offsets, tokens) VALUES (?, ?, ?, ?)", seq_rows)
         e = np.frombuffer(elems, dtype=np.uint32)
         u = np.frombuffer(owners, dtype=np.uint32)
         order = np.argsort(e, kind="stable")  # owners stay in id order within an element
@@ -266,6 +401,9 @@ class _Builder:
         cuts = np.flatnonzero(np.diff(e)) + 1
         starts = np.concatenate(([0], cuts))
         ends = np.concatenate((cuts, [len(e)]))
+        if not len(e):
+            return
+        self.touched.update(e[starts].tolist())
         self.conn.executemany(
             "INSERT INTO fz_post (elem, first, ids) VALUES (?, ?, ?)",
             ((int(e[a]), first, u[a:b].tobytes()) for a, b in zip(starts, ends)))
@@ -283,14 +421,71 @@ class _Builder:
 
 
 class StoreSearch:
-    """A search over one store's :class:`TokenIndex`, caught up with the store first.
+    """A search over one store's word index (:meth:`tm.store.Store.word_index`).
 
     Parameters:
-        store: an open :class:`tm.store.SQLiteStore`.
-        progress: optional callback ``(done, total)`` while the index catches up.
+        store: an open :class:`tm.store.Store`.
     """
 
-    def __init__(self, store, progress=None):
+    def __init__(self, store):
         self.store = store
-        self.index = TokenIndex(store)
-        self.index.refresh(progress)
+        self.index = store.word_index()
+
+
+def phrase_ids(index: WordIndex, lang: str, wanted):
+    """Ids of the units whose *lang* side holds the words in sequence, in id order, in chunks
+    (numpy arrays): a token of ``wanted[0]`` (token ids) followed by one of ``wanted[1]`` and so on.
+
+    Candidates are the units holding a token of every position (posting lists intersected, the
+    rarest position driving), checked on their token sequences."""
+    if not wanted or not all(wanted):
+        return
+    lists = sorted(([index.postings(eid) for eid in ids] for ids in wanted),
+                   key=lambda posts: sum(len(p) for p in posts))
+    sets = [np.array(sorted(ids), dtype=np.uint32) for ids in wanted]
+    driver = _union(lists[0], index.last_id + 1)
+    for start in range(0, len(driver), CHUNK):
+        chunk = driver[start:start + CHUNK]
+        keep = np.ones(len(chunk), dtype=bool)
+        for posts in lists[1:]:
+            keep &= np.logical_or.reduce([_member(chunk, p) for p in posts])
+        chunk = chunk[keep]
+        if len(chunk):
+            chunk = chunk[_holds(index, chunk, sets, lang)]
+            if len(chunk):
+                yield chunk
+
+
+def _holds(index, ids, sets, lang):
+    """Which of units *ids* have, on their *lang* side, a token of ``sets[0]`` followed by one of
+    ``sets[1]`` and so on (token-id sequences from the word index, checked with numpy)."""
+    flat, lens = index.sequences(lang, ids)
+    ok = np.isin(flat, sets[0])
+    for j in range(1, len(sets)):
+        ok[:-j] &= np.isin(flat[j:], sets[j])
+    unit = np.repeat(np.arange(len(ids)), lens)
+    ok &= np.arange(len(flat)) + len(sets) <= np.cumsum(lens)[unit]  # the phrase ends in the same unit
+    held = np.zeros(len(ids), dtype=bool)
+    held[unit[ok]] = True
+    return held
+
+
+def _union(posts, size):
+    """Sorted ids in any of the sorted posting lists *posts* (ids below *size*)."""
+    if len(posts) == 1:
+        return posts[0]
+    if sum(len(p) for p in posts) * 16 < size:
+        ids = np.sort(np.concatenate(posts))
+        return ids[np.concatenate(([True], ids[1:] != ids[:-1]))]
+    mark = np.zeros(size, dtype=bool)
+    for p in posts:
+        mark[p] = True
+    return np.flatnonzero(mark)
+
+
+def _member(ids, post):
+    """Which of *ids* are in the sorted array *post*."""
+    if not len(post):
+        return np.zeros(len(ids), dtype=bool)
+    pos = np.minimum(np.searchsorted(post, ids), len(post) - 1)
+    return post[pos] == ids

@@ -1,4 +1,11 @@
-"""Schema migrations of the SQLite store; the version lives in ``PRAGMA user_version``."""
+"""Schema migrations of the SQLite store; the version lives in ``PRAGMA user_version``.
+
+Every table the store uses is created here, indexes included (the word index
+of :mod:`tm.index`, the glossary's lookup keys of :mod:`glossary.lookup`), so a
+second backend has one list of tables to mirror. Each migration runs in one
+transaction; :data:`BACKFILL` names the migrations after which the store fills
+a new index from the rows already there (same transaction).
+"""
 
 MIGRATIONS = [
     # 1: documents, sentences, translation units, glossary, meta
@@ -71,6 +78,43 @@ MIGRATIONS = [
     );
     CREATE INDEX tmx_units_unit ON tmx_units(unit_id);
     """,
+    # 3: indexes kept up to date by every write: the memory's word index (tm/index.py; the tables
+    # may exist already in stores of version 1, where they were created on first use) and the
+    # glossary's lookup keys (glossary/lookup.py)
+    """
+    CREATE TABLE IF NOT EXISTS fz_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS fz_vocab (
+        id INTEGER PRIMARY KEY, lang TEXT NOT NULL, token TEXT NOT NULL, fold TEXT,
+        df INTEGER NOT NULL, UNIQUE (lang, token));
+    CREATE INDEX IF NOT EXISTS fz_vocab_fold ON fz_vocab (lang, fold);
+    CREATE TABLE IF NOT EXISTS fz_post (elem INTEGER NOT NULL, first INTEGER NOT NULL, ids BLOB NOT NULL,
+        PRIMARY KEY (elem, first));
+    CREATE TABLE IF NOT EXISTS fz_seq (lang TEXT NOT NULL, first INTEGER NOT NULL, offsets BLOB NOT NULL,
+        tokens BLOB NOT NULL, PRIMARY KEY (lang, first));
+    CREATE TABLE gl_forms (
+        entry_id TEXT NOT NULL REFERENCES glossary(id) ON DELETE CASCADE,
+        lang TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        form TEXT NOT NULL,
+        status TEXT NOT NULL,
+        exact TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        folded TEXT NOT NULL,
+        flen INTEGER NOT NULL,
+        PRIMARY KEY (entry_id, lang, pos)
+    ) WITHOUT ROWID;
+    CREATE INDEX gl_forms_folded ON gl_forms (folded);
+    CREATE INDEX gl_forms_flen ON gl_forms (flen, folded);
+    CREATE TABLE gl_words (
+        words TEXT NOT NULL,
+        folded INTEGER NOT NULL,
+        entry_id TEXT NOT NULL REFERENCES glossary(id) ON DELETE CASCADE,
+        PRIMARY KEY (words, folded, entry_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX gl_words_entry ON gl_words (entry_id);
+    """,
 ]
+
+BACKFILL = {3: ("word_index", "glossary_keys")}
 
 VERSION = len(MIGRATIONS)

@@ -26,6 +26,7 @@ KINDS = ("parallel", "comparable", "imported")
 # When the same pair arrives twice, the stronger kind wins.
 _KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
 DEFAULT_PATH = "songngu.db"
+CACHE_KB = 128 * 1024  # SQLite page cache of a writing connection: large imports update indexes in place
 
 
 def now() -> str:
@@ -67,7 +68,16 @@ class Unit:
 
 
 class Store(abc.ABC):
-    """What songngu needs from a store; see :class:`SQLiteStore`."""
+    """What songngu needs from a store; see :class:`SQLiteStore`.
+
+    Callers use these methods only (no connection, no SQL): a second backend
+    implements the same. Writes run inside :meth:`transaction`; every index a
+    search reads (the memory's word index, the glossary's lookup keys) is kept
+    up to date by the writes, in the same transaction, so reads never write.
+    """
+
+    path: str
+    read_only: bool = False
 
     @abc.abstractmethod
     def transaction(self): ...
@@ -79,19 +89,59 @@ class Store(abc.ABC):
     def add_sentences(self, doc_id: int, sentences) -> int: ...
 
     @abc.abstractmethod
+    def documents(self) -> list[dict]: ...
+
+    @abc.abstractmethod
     def add_units(self, units: Iterable[Unit]) -> tuple[int, int]: ...
 
     @abc.abstractmethod
     def iter_units(self, kind=None) -> Iterator[Unit]: ...
 
     @abc.abstractmethod
+    def get_units(self, ids) -> list[Unit]: ...
+
+    @abc.abstractmethod
+    def count_units(self, kind=None) -> int: ...
+
+    @abc.abstractmethod
+    def max_unit_id(self) -> int: ...
+
+    @abc.abstractmethod
     def units_containing(self, text: str, lang: str, limit: int = 3) -> list[Unit]: ...
+
+    @abc.abstractmethod
+    def word_index(self):
+        """The memory's word index (:class:`tm.index.WordIndex`), current with the units."""
 
     @abc.abstractmethod
     def upsert_glossary(self, entries, origin: str) -> dict: ...
 
     @abc.abstractmethod
-    def glossary_entries(self) -> list: ...
+    def glossary_entries(self, ids=None) -> list: ...
+
+    @abc.abstractmethod
+    def glossary_origins(self) -> dict[str, str]: ...
+
+    @abc.abstractmethod
+    def glossary_count(self) -> int: ...
+
+    @abc.abstractmethod
+    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+        """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose
+        folded key is one of *folded* (forms equal to a query exactly or after normalisation are
+        among them) or whose folded length is in the range *flen* ``(lo, hi)`` (see
+        :mod:`glossary.lookup`)."""
+
+    @abc.abstractmethod
+    def glossary_folded(self, flen=None) -> list[str]:
+        """The distinct folded keys of the stored forms, those whose length is in *flen* ``(lo, hi)``
+        or all (for the fuzzy scoring of :mod:`glossary.lookup`, which then reads only the forms
+        whose folded key scored)."""
+
+    @abc.abstractmethod
+    def glossary_by_words(self, keys, folded: bool) -> list[str]:
+        """Ids of the entries with a form whose word key (:func:`glossary.lookup.word_key`) is one
+        of *keys* (folded keys when *folded*), in id order."""
 
     @abc.abstractmethod
     def stats(self) -> dict: ...
@@ -105,23 +155,59 @@ class SQLiteStore(Store):
 
     Parameters:
         path: the database file; created when missing.
+        read_only: open without writing anything (a file or folder not writable).
     """
 
-    def __init__(self, path):
+    created = False
+
+    def __init__(self, path, *, read_only: bool = False):
         self.path = str(path)
+        self.read_only = read_only
+        self._depth = 0
+        self._checked = False
+        self._writer = None  # the word index's writer during a transaction that adds units
+        self._index = None
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if mode.lower() != "wal" and self.path != ":memory:":
-                raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
+            if read_only:
+                self.conn = _connect_read_only(self.path)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
+                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if mode.lower() != "wal" and self.path != ":memory:":
+                    raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
-        self._depth = 0
 
     # -- schema -----------------------------------------------------------
     def _migrate(self):
+        version = self._version()
+        if version == schema.VERSION:
+            return
+        if self.read_only and version < schema.VERSION:
+            raise StoreError(f"{self.path}: the store (schema {version}) needs an upgrade to schema "
+                             f"{schema.VERSION}, and it is read-only here: run any command once with write access")
+        for number in range(version, schema.VERSION):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # Read again under the write lock: another process may have migrated meanwhile.
+                current = self._version()
+                if current > number:
+                    self.conn.execute("COMMIT")
+                    continue
+                for statement in _statements(schema.MIGRATIONS[number]):
+                    self.conn.execute(statement)
+                for step in schema.BACKFILL.get(number + 1, ()):
+                    getattr(self, f"_backfill_{step}")()
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def _version(self) -> int:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > schema.VERSION:
             raise StoreError(
@@ -130,16 +216,21 @@ class SQLiteStore(Store):
             )
         if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             raise StoreError(f"{self.path}: an SQLite file, but not a songngu store")
-        for number in range(version, schema.VERSION):
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _statements(schema.MIGRATIONS[number]):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
-                self.conn.execute("COMMIT")
-            except BaseException:
-                self.conn.execute("ROLLBACK")
-                raise
+        return version
+
+    def _backfill_word_index(self):
+        from tm.index import IndexWriter
+
+        IndexWriter.backfill(self.conn)
+
+    def _backfill_glossary_keys(self):
+        from glossary.lookup import form_rows
+        from glossary.model import Entry
+
+        keys = _GlossaryKeys(self.conn, form_rows)
+        for (data,) in self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall():
+            keys.add(Entry.from_dict(json.loads(data)), new=True)
+        keys.flush()
 
     # -- transactions -----------------------------------------------------
     @contextlib.contextmanager
@@ -155,20 +246,48 @@ class SQLiteStore(Store):
             finally:
                 self._depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is read-only here (file or folder not writable); "
+                             "nothing was changed")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if not self._checked:  # once per process: never write into a damaged file
+                problem = " ".join(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0].split())
+                if problem != "ok":
+                    self.conn.execute("ROLLBACK")
+                    raise StoreError(f"{self.path}: the store is damaged ({problem}); nothing was written. "
+                                     "Restore it from a backup")
+                self._checked = True
+        except sqlite3.DatabaseError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write to the store ({exc}); nothing was written") from None
         self._depth = 1
         try:
             yield self
+            if self._writer is not None:
+                self._writer.finish()
         except KeyboardInterrupt:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise Interrupted("interrupted: nothing was changed in the store") from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             self.conn.execute("COMMIT")
         finally:
             self._depth = 0
+            self._writer = None
+            self._drop_index()
+
+    def _drop_index(self):
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    def _rollback(self):
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
 
     def _require_tx(self):
         if not self._depth:
@@ -217,6 +336,10 @@ class SQLiteStore(Store):
         self._require_tx()
         added = merged = 0
         stamp = now()
+        if self._writer is None:
+            from tm.index import IndexWriter
+
+            self._writer = IndexWriter(self.conn)
         for unit in units:
             if unit.kind not in KINDS:
                 raise ValueError(f"unknown unit kind {unit.kind!r}")
@@ -226,13 +349,14 @@ class SQLiteStore(Store):
                 (vi_key, en_key),
             ).fetchone()
             if row is None:
-                self.conn.execute(
+                cur = self.conn.execute(
                     "INSERT INTO units (vi, en, vi_key, en_key, score, kind, provenance, vi_markup, "
                     "en_markup, props, created, changed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (unit.vi, unit.en, vi_key, en_key, unit.score, unit.kind,
                      _dumps(unit.provenance), unit.vi_markup, unit.en_markup, _dumps(unit.props),
                      unit.created or stamp, unit.changed or unit.created or stamp),
                 )
+                self._writer.add([(cur.lastrowid, vi_key, en_key)])  # indexed in this transaction
                 added += 1
                 continue
             uid, kind, score, prov, props = row
@@ -256,11 +380,11 @@ class SQLiteStore(Store):
         return Unit(vi=vi, en=en, kind=kind, score=score, provenance=json.loads(prov), id=uid,
                     created=created, changed=changed, vi_markup=vim, en_markup=enm, props=json.loads(props))
 
-    def iter_units(self, kind=None, *, after_id: int = 0) -> Iterator[Unit]:
+    def iter_units(self, kind=None) -> Iterator[Unit]:
         """Units in id order; *kind* is one kind or a collection of kinds."""
         kinds = [kind] if isinstance(kind, str) else list(kind or KINDS)
         marks = ",".join("?" * len(kinds))
-        last = after_id
+        last = 0
         while True:
             rows = self.conn.execute(
                 f"SELECT {self._UNIT_COLUMNS} FROM units WHERE id > ? AND kind IN ({marks}) "
@@ -287,23 +411,32 @@ class SQLiteStore(Store):
         """Up to *limit* units whose *lang* side contains *text* on word boundaries.
 
         Compared on match keys (case, NFC and tone placement insensitive);
-        parallel and imported units come before comparable ones.
+        parallel and imported units come before comparable ones, each in id order.
+        Candidates come from the word index (units holding the words in sequence).
         """
+        from tm.index import WORD, phrase_ids
+
         needle = match_key(text)
-        if not needle or lang not in ("vi", "en"):
+        toks = WORD.findall(needle)
+        if not toks or lang not in ("vi", "en"):
             return []
+        index = self.word_index()
+        known = index.lookup(lang, toks)
+        if len(known) < len(set(toks)):
+            return []
+        first, comparable = [], []  # candidates from the word index, checked on the keys
         column = f"{lang}_key"
-        rows = self.conn.execute(
-            f"SELECT {self._UNIT_COLUMNS}, {column} FROM units WHERE instr({column}, ?) > 0 "
-            "ORDER BY kind = 'comparable', id", (needle,))
-        out = []
-        for row in rows:
-            hay = row[-1]
-            if _word_hit(hay, needle):
-                out.append(self._unit(row[:-1]))
-                if len(out) >= limit:
-                    break
-        return out
+        for chunk in phrase_ids(index, lang, [[known[t][0]] for t in toks]):
+            ids = chunk.tolist()
+            rows = self.conn.execute(
+                f"SELECT {self._UNIT_COLUMNS}, {column} FROM units WHERE id IN ({','.join('?' * len(ids))}) "
+                "ORDER BY id", ids).fetchall()
+            for row in rows:
+                if _word_hit(row[-1], needle):
+                    (comparable if row[3] == "comparable" else first).append(row[:-1])
+            if len(first) >= limit:
+                break
+        return [self._unit(row) for row in (first + comparable)[:limit]]
 
     def count_units(self, kind=None) -> int:
         """How many units; *kind* is None (all), one kind or a collection of kinds."""
@@ -316,15 +449,26 @@ class SQLiteStore(Store):
     def max_unit_id(self) -> int:
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
 
+    def word_index(self):
+        """The word index (:class:`tm.index.TokenIndex`), read only; one per store between writes."""
+        if self._index is None:
+            from tm.index import TokenIndex
+
+            self._index = TokenIndex(self.conn)
+        return self._index
+
     # -- glossary -----------------------------------------------------------
     def upsert_glossary(self, entries, origin: str) -> dict:
         """Insert or update glossary entries (objects with ``id``, ``to_dict()``).
 
         Returns counts ``{"added", "updated", "unchanged"}``.
         """
+        from glossary.lookup import form_rows
+
         self._require_tx()
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         stamp = now()
+        keys = _GlossaryKeys(self.conn, form_rows)
         for entry in entries:
             data = _dumps(entry.to_dict())
             row = self.conn.execute("SELECT data FROM glossary WHERE id = ?", (entry.id,)).fetchone()
@@ -333,22 +477,33 @@ class SQLiteStore(Store):
                     "INSERT INTO glossary (id, type, vi, en, data, origin, created, changed) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (entry.id, entry.type, entry.vi, entry.en, data, origin, stamp, stamp))
+                keys.add(entry, new=True)
                 counts["added"] += 1
             elif row[0] != data:
                 self.conn.execute(
                     "UPDATE glossary SET type = ?, vi = ?, en = ?, data = ?, origin = ?, changed = ? "
                     "WHERE id = ?", (entry.type, entry.vi, entry.en, data, origin, stamp, entry.id))
+                keys.add(entry)
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
+        keys.flush()
         return counts
 
-    def glossary_entries(self) -> list:
-        """All entries as ``glossary.model.Entry``, ordered by id."""
+    def glossary_entries(self, ids=None) -> list:
+        """Entries as ``glossary.model.Entry``, ordered by id: all, or those of *ids*."""
         from glossary.matcher import paused_gc
         from glossary.model import Entry
 
-        rows = self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall()
+        if ids is None:
+            rows = self.conn.execute("SELECT data FROM glossary ORDER BY id").fetchall()
+        else:
+            ids, rows = sorted(set(ids)), []
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows += self.conn.execute(
+                    f"SELECT data FROM glossary WHERE id IN ({','.join('?' * len(chunk))}) ORDER BY id",
+                    chunk).fetchall()
         with paused_gc():
             return [Entry.from_dict(json.loads(row[0])) for row in rows]
 
@@ -426,6 +581,38 @@ class SQLiteStore(Store):
             f"ON u.id = t.unit_id WHERE t.header_id = h.id AND u.kind IN ({','.join('?' * len(kinds))})) "
             "ORDER BY h.id", kinds))
 
+    def glossary_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM glossary").fetchone()[0]
+
+    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+        """See :meth:`Store.glossary_forms`."""
+        cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
+        out = []
+        values = sorted(set(folded))
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            out += self.conn.execute(f"{cols} WHERE folded IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        if flen is not None:
+            out += self.conn.execute(f"{cols} WHERE flen BETWEEN ? AND ?", flen).fetchall()
+        return out
+
+    def glossary_folded(self, flen=None) -> list[str]:
+        """See :meth:`Store.glossary_folded`."""
+        if flen is None:
+            return [r[0] for r in self.conn.execute("SELECT DISTINCT folded FROM gl_forms")]
+        return list(dict.fromkeys(r[0] for r in self.conn.execute(  # an index-only scan, deduplicated here
+            "SELECT folded FROM gl_forms WHERE flen BETWEEN ? AND ?", flen)))
+
+    def glossary_by_words(self, keys, folded: bool) -> list[str]:
+        """See :meth:`Store.glossary_by_words`."""
+        keys, out = sorted(set(keys)), set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT entry_id FROM gl_words WHERE folded = ? AND words IN ({','.join('?' * len(chunk))})",
+                (int(folded), *chunk)))
+        return sorted(out)
+
     # -- meta and stats -----------------------------------------------------
     def get_meta(self, key: str, default=None):
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -448,7 +635,39 @@ class SQLiteStore(Store):
         }
 
     def close(self) -> None:
+        self._drop_index()
         self.conn.close()
+
+
+class _GlossaryKeys:
+    """Writes the lookup keys of glossary entries (tables ``gl_forms``, ``gl_words``) in batches."""
+
+    BATCH = 5000
+
+    def __init__(self, conn, form_rows):
+        self.conn, self.form_rows = conn, form_rows
+        self.forms, self.words, self.pending = [], [], 0
+
+    def add(self, entry, new: bool = False):
+        """Queue the keys of *entry*; an entry already stored first loses its old keys."""
+        if not new:
+            self.flush()  # its keys may be queued
+            self.conn.execute("DELETE FROM gl_forms WHERE entry_id = ?", (entry.id,))
+            self.conn.execute("DELETE FROM gl_words WHERE entry_id = ?", (entry.id,))
+        forms, words = self.form_rows(entry)
+        self.forms += [(entry.id, *row) for row in forms]
+        self.words += [(w, f, entry.id) for w, f in words]
+        self.pending += 1
+        if self.pending >= self.BATCH:
+            self.flush()
+
+    def flush(self):
+        self.conn.executemany(
+            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
+        self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
+                              self.words)
+        self.forms, self.words, self.pending = [], [], 0
 
 
 def _statements(script: str):
@@ -479,14 +698,72 @@ def default_path() -> str:
 def open_store(path=None, *, create: bool = True) -> SQLiteStore:
     """Open (and create or migrate) the store at *path* (default :func:`default_path`).
 
+    A store whose file or folder is not writable opens read-only: reads work,
+    writes raise :class:`StoreError`. Creation is safe when several processes
+    create the same store at once. The store's ``created`` says whether this
+    call made the file.
+
     Parameters:
         create: when False, a missing file is an error rather than a new store.
     """
     path = Path(path or default_path())
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file")
-    if not create and not path.exists():
-        raise StoreError(f"{path}: no store here; run `songngu build` first (or pass --db)")
-    if create and not path.parent.exists():
-        raise StoreError(f"{path}: folder {path.parent} does not exist")
-    return SQLiteStore(path)
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no store here; run `songngu build` first (or pass --db)")
+        if not path.parent.exists():
+            raise StoreError(f"{path}: folder {path.parent} does not exist")
+    created = False
+    if create:
+        try:  # exactly one process makes the file; the others open it
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            created = True
+        except FileExistsError:
+            pass
+        except PermissionError:
+            raise StoreError(f"{path}: cannot create the store: folder {path.parent or '.'} is not writable") from None
+    folder = path.parent if str(path.parent) else Path(".")
+    read_only = not os.access(path, os.W_OK) or not os.access(folder, os.W_OK)
+    try:
+        store = SQLiteStore(path, read_only=read_only)
+    except BaseException:
+        if created:
+            _remove(path)
+        raise
+    store.created = created
+    return store
+
+
+def _connect_read_only(path: str):
+    """A read-only connection that writes nothing (no ``-shm`` file where the folder is not
+    writable: the file is then opened immutable, as nobody here can change it)."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(os.path.abspath(path))
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.access(folder, os.W_OK) and not os.path.exists(path + "-shm"):
+        return sqlite3.connect(uri + "?immutable=1", uri=True, isolation_level=None)
+    return sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=30)
+
+
+def _remove(path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            os.unlink(f"{path}{suffix}")
+
+
+def discard_if_empty(store) -> bool:
+    """Delete the file of a store this process created and left empty (after a failed
+    command); returns whether it did."""
+    if not getattr(store, "created", False) or store.read_only:
+        return False
+    try:
+        empty = not any(store.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+                        for t in ("units", "glossary", "documents"))
+    except sqlite3.DatabaseError:
+        return False
+    if empty:
+        store.close()
+        _remove(store.path)
+    return empty
