@@ -141,7 +141,7 @@ FORMAT_TEXT_JSON = click.option("--format", "fmt", type=click.Choice(["text", "j
 
 @click.group(cls=SongnguGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False), envvar="SONGNGU_DB", default="songngu.db",
-              show_default=True, help="Store file (or set SONGNGU_DB).")
+              show_default=True, help="Store: a file, or postgresql://user@host/db for a team's shared store (or set SONGNGU_DB).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.version_option(__version__, prog_name="songngu")
 @click.pass_context
@@ -1010,6 +1010,55 @@ def terms_extract(obj, min_count, fmt, limit):
     click.echo("vi\ten\tscore\tsupport\tvi_count\ten_count\tmethod")
     for c in found:
         click.echo(f"{c.vi}\t{c.en}\t{c.score:.1f}\t{c.support}\t{c.vi_count}\t{c.en_count}\t{c.method}")
+
+
+# --- copy ---
+@main.command("copy")
+@click.argument("src")
+@click.argument("dst")
+@FORMAT_TEXT_JSON
+def copy_(src, dst, fmt):
+    """Copy a whole store into an empty one, between SQLite and PostgreSQL, exactly.
+
+    Documents, sentences, units (with their TMX as written) and the glossary,
+    ids included; the destination builds its own indexes. One transaction.
+
+    \b
+    Example:
+      songngu copy songngu.db postgresql://desk@dbhost/songngu
+      songngu copy postgresql://desk@dbhost/songngu backup.db
+    """
+    from tm.copy import copy_store
+    from tm.store import open_store
+
+    source = open_store(src, create=False)
+    target = open_store(dst)
+    try:
+        counts = copy_store(source, target, progress=progress("copying"))
+    finally:
+        source.close()
+        target.close()
+    if fmt == "json":
+        echo_json({"source": source.path, "destination": target.path, "rows": counts})
+        return
+    click.echo(f"{target.path}: copied from {source.path}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+# --- migrate ---
+@main.command()
+@pass_ctx
+def migrate(obj):
+    """Bring the store's schema up to this songngu's version (opening a store does it too).
+
+    \b
+    Example:
+      songngu --db postgresql://owner@dbhost/songngu migrate
+    """
+    store = obj.store(create=True)
+    before = getattr(store, "migrated_from", None)
+    now_at = store.schema_version()
+    click.echo(f"{store.path}: schema version {now_at}" + (f" (was {before})" if before is not None else
+                                                             " (up to date)"))
 
 
 if __name__ == "__main__":

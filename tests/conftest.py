@@ -53,8 +53,66 @@ def iwslt(shared_dir):
     return pairs
 
 
+# --- backends: SONGNGU_TEST_DB=postgres runs the store fixtures on PostgreSQL -------------------
+BACKEND = os.environ.get("SONGNGU_TEST_DB", "sqlite")
+
+
+def pytest_collection_modifyitems(config, items):
+    if BACKEND == "postgres":
+        for item in items:
+            mark = item.get_closest_marker("sqlite_only")
+            if mark:
+                item.add_marker(pytest.mark.skip(reason=f"SQLite-specific: {mark.args[0]}"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): the test is about the SQLite file store")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server: $SONGNGU_TEST_PG (a URL of a database we may create schemas in), else a
+    throwaway cluster started here (tests/pgserver.py); skips with the reason when there is none."""
+    url = os.environ.get("SONGNGU_TEST_PG")
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pytest.skip("psycopg is not installed (pip install -c constraints.txt -e '.[test]')")
+    if url:
+        yield url, None
+        return
+    import pgserver
+
+    try:
+        server = pgserver.start()
+    except RuntimeError as exc:
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    yield server.url, server
+    server.stop()
+
+
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def pg_url(pg_server, request):
+    """URL of a new empty store on the server (a schema of its own, dropped afterwards)."""
+    import uuid
+
+    import psycopg
+
+    base = pg_server[0]
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def db_path(tmp_path, request):
+    """The test's store: a file, or (SONGNGU_TEST_DB=postgres) the URL of a new PostgreSQL store."""
+    if BACKEND == "postgres":
+        return request.getfixturevalue("pg_url")
     return tmp_path / "songngu.db"
 
 
