@@ -63,7 +63,7 @@ class SongnguGroup(click.Group):
         except sqlite3.DatabaseError as exc:  # a store damaged after it was opened
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
-            raise Failure(f"{ctx.obj.db if ctx.obj else 'store'}: the store is damaged or unreadable ({exc})") from None
+            raise Failure(f"{ctx.obj.name if ctx.obj else 'store'}: the store is damaged or unreadable ({exc})") from None
         except (OSError, UnicodeError) as exc:
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
@@ -101,6 +101,19 @@ class Context:
 
             self._store = open_store(self.db, create=create)
         return self._store
+
+    def has_store(self) -> bool:
+        """Whether there is a store to read (a file that exists, or a server URL)."""
+        from tm.store import store_exists
+
+        return store_exists(self.db)
+
+    @property
+    def name(self) -> str:
+        """The store as shown to the user (a URL without its password)."""
+        from tm.store import store_name
+
+        return store_name(self.db)
 
     def close(self):
         if self._store is not None:
@@ -199,7 +212,7 @@ def stats(obj, fmt):
         echo_json(data)
         return
     kinds = ", ".join(f"{n} {k}" for k, n in data["units_by_kind"].items())
-    click.echo(f"store:      {obj.db} (schema {data['schema_version']})")
+    click.echo(f"store:      {obj.name} (schema {data['schema_version']})")
     click.echo(f"documents:  {data['documents']}")
     click.echo(f"segments:   {data['segments']}")
     click.echo(f"units:      {data['units']} ({kinds})")
@@ -229,7 +242,7 @@ def _align_helpers(obj):
         matcher = Matcher(load_bundled())
     except ImportError:
         pass
-    if os.path.exists(obj.db):
+    if obj.has_store():
         from tm.align import Lexicon
         from tm.build import MIN_LEXICON_UNITS
 
@@ -359,12 +372,11 @@ def lookup(obj, query, lang, fmt, limit):
       songngu lookup "Bình Nhưỡng"
       songngu lookup "Truong Tan Sang" --format json
     """
-    from pathlib import Path
 
     from glossary.lookup import lookup as run_lookup, memory_examples, render_text, suggest
     from glossary.tsv import load_bundled
 
-    store = obj.store() if Path(obj.db).exists() else None
+    store = obj.store() if obj.has_store() else None
     # the store's glossary through its lookup keys, else the bundled one (examples still from the store)
     entries = None if store is not None and store.glossary_count() else load_bundled()
     results = run_lookup(query, entries, lang=lang, limit=limit, store=store)
@@ -489,9 +501,7 @@ def concordance(obj, phrase, lang, limit, fmt):
 # --- check ---
 def _qa_glossary(obj):
     """The store's glossary when there is a store with terms, else the bundled one."""
-    from pathlib import Path
-
-    if Path(obj.db).exists():
+    if obj.has_store():
         entries = obj.store().glossary_entries()
         if entries:
             return entries
@@ -860,7 +870,7 @@ def export_glossary(obj, file_format, output, direction, bundled):
     else:
         entries = obj.store().glossary_entries()
         if not entries:
-            fail(f"{obj.db}: the store has no glossary entries to export (run `songngu build` or "
+            fail(f"{obj.name}: the store has no glossary entries to export (run `songngu build` or "
                  "`songngu import glossary FILE`; --bundled writes the bundled glossary)")
     text = write_glossary(entries, file_format, direction=direction)
     if output == "-":

@@ -1,6 +1,7 @@
 """Shared fixtures: the ../shared folder (seeds, IWSLT pairs, TMX DTD), stores and the CLI runner."""
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 from pathlib import Path
@@ -137,3 +138,42 @@ def cli(db_path):
         return runner.invoke(main, argv, input=input, catch_exceptions=False)
 
     return run
+
+
+def query(db, sql: str, params=()) -> list[tuple]:
+    """Rows of a read-only SQL query on the test store *db* (a file or a PostgreSQL URL); [] when
+    there is no store there yet. For tests that look at the stored rows themselves."""
+    if str(db).startswith("postgresql://"):
+        import psycopg
+
+        with psycopg.connect(str(db), autocommit=True) as conn:
+            if conn.execute("SELECT to_regclass('units') IS NULL").fetchone()[0]:
+                return []
+            return [tuple(r) for r in conn.execute(sql.replace("?", "%s"), params or None).fetchall()]
+    import sqlite3
+
+    if not Path(db).exists():
+        return []
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+def no_store(db) -> bool:
+    """Whether nothing is stored at *db*: no file, or (a server's store) no document, unit or term."""
+    if str(db).startswith("postgresql://"):
+        return not any(query(db, f"SELECT 1 FROM {t} LIMIT 1") for t in ("units", "glossary", "documents"))
+    return not Path(db).exists()
+
+
+def copy_into(src, db) -> None:
+    """Copy the store file *src* to *db* (a file, or an empty PostgreSQL store: `songngu copy`)."""
+    from tm.store import open_store
+
+    if str(db).startswith("postgresql://"):
+        from tm.copy import copy_store
+
+        with contextlib.closing(open_store(src)) as a, contextlib.closing(open_store(db)) as b:
+            copy_store(a, b)
+        return
+    with contextlib.closing(open_store(src)) as a:
+        a.conn.execute(f"VACUUM INTO '{db}'")

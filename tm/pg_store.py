@@ -31,11 +31,6 @@ BATCH = 1000  # units written per statement
 LOCK_MIGRATE = 0x736F6E67  # advisory lock key of migrations ("song")
 
 
-def is_url(path) -> bool:
-    """Whether *path* names a PostgreSQL store (``postgresql://`` or ``postgres://``)."""
-    return str(path).startswith(("postgresql://", "postgres://"))
-
-
 def safe_url(url: str) -> str:
     """*url* without its password (for messages)."""
     parts = urlsplit(url)
@@ -419,7 +414,7 @@ class PGStore(SQLiteStore):
             counts["added" if own else "variants"] += 1
         if rows:
             cur = self.conn.execute(
-                "INSERT INTO tmx_units (unit_id, header_id, ident, own, xml) SELECT * FROM unnest("
+                "INSERT INTO tmx_units (unit_id, header_id, ident, own, xml) SELECT u, h, i, o, x FROM unnest("
                 "?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[]) WITH ORDINALITY AS t(u, h, i, o, x, n) "
                 "ORDER BY n ON CONFLICT (ident) DO NOTHING RETURNING ident", [list(c) for c in zip(*rows)])
             lost = len(rows) - len(cur.fetchall())  # stored by another writer meanwhile: merged
@@ -463,7 +458,7 @@ class PGStore(SQLiteStore):
                 if extra:
                     row = (*row, hashlib.sha256(f"{row[extra[0]]}\0{row[extra[1]]}".encode()).digest())
                 copy.write_row(row)
-        if table != "meta":
+        if table not in ("meta", "glossary"):  # tables with generated ids: continue after the copied ones
             self.conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")
 

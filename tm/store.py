@@ -723,6 +723,27 @@ def default_path() -> str:
     return os.environ.get("SONGNGU_DB") or DEFAULT_PATH
 
 
+def is_url(path) -> bool:
+    """Whether *path* names a store on a PostgreSQL server (``postgresql://...``)."""
+    return str(path).startswith(("postgresql://", "postgres://"))
+
+
+def store_exists(path=None) -> bool:
+    """Whether there is a store at *path* to read: a file that exists, or a server URL."""
+    path = path or default_path()
+    return is_url(path) or os.path.exists(path)
+
+
+def store_name(path=None) -> str:
+    """*path* as shown to users: a URL without its password."""
+    path = str(path or default_path())
+    if is_url(path):
+        from tm.pg_store import safe_url
+
+        return safe_url(path)
+    return path
+
+
 def open_store(path=None, *, create: bool = True) -> Store:
     """Open (and create or migrate) the store at *path* (default :func:`default_path`): a file
     (:class:`SQLiteStore`) or a ``postgresql://`` URL (:class:`tm.pg_store.PGStore`).
@@ -736,7 +757,7 @@ def open_store(path=None, *, create: bool = True) -> Store:
         create: when False, a missing file is an error rather than a new store.
     """
     path = path or default_path()
-    if str(path).startswith(("postgresql://", "postgres://")):  # a shared store on a server (tm/pg_store.py)
+    if is_url(path):  # a shared store on a server (tm/pg_store.py)
         from tm.pg_store import PGStore
 
         return PGStore(str(path))
