@@ -125,9 +125,13 @@ class PGStore(SQLiteStore):
         self._migrate()
 
     # -- schema -----------------------------------------------------------
-    def _version(self) -> int:
-        exists = self.conn.execute("SELECT to_regclass('meta') IS NOT NULL").fetchone()[0]
+    def _version(self, strict: bool = True) -> int:
+        exists = self.conn.execute(  # the catalog itself, not a name lookup (which may be cached)
+            "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'meta')"
+        ).fetchone()[0]
         if not exists:
+            if not strict:  # checked again under the migration lock (another process may be creating it)
+                return 0
             tables = self.conn.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()[0]
             if tables:
@@ -141,7 +145,7 @@ class PGStore(SQLiteStore):
         return version
 
     def _migrate(self):
-        version = self._version()
+        version = self._version(strict=False)
         if version == pg_schema.VERSION:
             return
         if self.read_only:
