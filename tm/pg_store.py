@@ -28,6 +28,8 @@ from tm.index import CACHE_MIN, LANGS, WORD, WordIndex, elements, key_tokens
 from tm.store import KINDS, SQLiteStore, Unit, _dumps, _KIND_RANK, now
 
 BATCH = 1000  # units written per statement
+ANALYZE_AFTER = 1000  # units an import adds before it refreshes the index's statistics
+RARE_MAX = 2000  # posting lists up to this long are read together, in one query, when a search looks up its words
 LOCK_MIGRATE = 0x736F6E67  # advisory lock key of migrations ("song")
 
 
@@ -117,6 +119,9 @@ class PGStore(SQLiteStore):
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: cannot connect to PostgreSQL ({_one_line(exc)})") from None
         self.conn = _Conn(raw, self.path)
+        # plans for the values at hand: a generic plan of a prepared search (psycopg prepares a query
+        # run five times) cannot tell a rare word from a common one
+        self.conn.execute("SET plan_cache_mode = force_custom_plan")
         encoding = self.conn.execute("SHOW server_encoding").fetchone()[0]
         if encoding.upper() not in ("UTF8", "UTF-8"):
             self.close()
@@ -548,6 +553,7 @@ class PGIndexWriter:
 
     def __init__(self, store: PGStore):
         self.store = store
+        self.added = 0
 
     def add(self, rows):
         """Index rows ``(id, vi_key, en_key)``."""
@@ -556,26 +562,30 @@ class PGIndexWriter:
         split = [(uid, {"vi": key_tokens(vk), "en": key_tokens(ek)}) for uid, vk, ek in rows]
         out, df = [], Counter()
         for lang in LANGS:
-            wanted = set()
-            for _, toks in split:
-                wanted.update(elements(toks[lang]))
-            vocab = self.store.token_ids(lang, wanted)
-            for uid, toks in split:
-                ids = [vocab[t] for t in toks[lang]]
-                elems = ids if len(set(ids)) == len(ids) else [vocab[e] for e in elements(toks[lang])]
-                df.update(elems)
-                out.append((lang, uid, len(ids), ids, elems))
+            elems_of = [elements(toks[lang]) for _, toks in split]
+            vocab = self.store.token_ids(lang, {e for elems in elems_of for e in elems})
+            for (uid, toks), elems in zip(split, elems_of):
+                ids = ",".join([str(vocab[t]) for t in toks[lang]])
+                eids = [vocab[e] for e in elems]
+                df.update(eids)
+                # COPY's text format, written here (a Python array dumper per row is the import's bottleneck)
+                out.append(f"{lang}\t{uid}\t{len(eids)}\t{{{ids}}}\t{{{','.join(map(str, eids))}}}\n")
         with self.store.conn.raw.cursor().copy("COPY fz_units (lang, unit_id, n, toks, elems) FROM STDIN") as copy:
-            copy.set_types(["text", "int8", "int4", "int4[]", "int4[]"])
-            for row in out:
-                copy.write_row(row)
+            copy.write("".join(out))
         with self.store.conn.raw.cursor().copy("COPY fz_df (elem, n) FROM STDIN") as copy:
             copy.set_types(["int4", "int4"])
             for row in sorted(df.items()):
                 copy.write_row(row)
+        self.added += len(rows)
 
     def finish(self):
-        """Nothing is queued (kept for the store's transaction)."""
+        """After a large import: merge the GIN index's pending list (searches would scan it) and
+        refresh the planner's statistics (so searches use the index at once)."""
+        if self.added >= ANALYZE_AFTER:
+            self.store.conn.execute("SELECT gin_clean_pending_list('fz_units_elems'::regclass)")
+            self.store.conn.execute("ANALYZE fz_units")
+            self.store.conn.execute("ANALYZE fz_df")
+            self.store.conn.execute("ANALYZE fz_vocab")
 
 
 class PGWordIndex(WordIndex):
@@ -589,13 +599,27 @@ class PGWordIndex(WordIndex):
         self.conn = conn
         self.last_id = conn.execute("SELECT coalesce(max(unit_id), 0) FROM fz_units").fetchone()[0]
         self._lens = {}
-        self._post = {}
+        self._post = {}  # long posting lists, once read
+        self._rare = {}  # short ones, read with the words of a search (see lookup)
 
     def lookup(self, lang: str, tokens) -> dict:
+        """See :meth:`WordIndex.lookup`; the short posting lists of these words are read at once
+        (one query instead of one per word: a search reads the rarest words first)."""
         rows = self.conn.execute(
             "SELECT v.token, v.id, (SELECT coalesce(sum(n), 0) FROM fz_df WHERE elem = v.id) "
             "FROM fz_vocab v WHERE v.lang = ? AND v.token = ANY(?)", (lang, list(set(tokens))))
-        return {tok: (eid, int(df)) for tok, eid, df in rows}
+        out = {tok: (eid, int(df)) for tok, eid, df in rows}
+        rare = [eid for eid, df in out.values() if 0 < df <= RARE_MAX and eid not in self._post]
+        if rare:
+            if len(self._rare) > 200_000:
+                self._rare.clear()
+            found = dict(self.conn.execute(
+                "SELECT e, array_agg(f.unit_id ORDER BY f.unit_id) FROM fz_units f, unnest(f.elems) e "
+                "WHERE f.elems && ?::int4[] AND f.unit_id <= ? AND e = ANY(?) GROUP BY e",
+                (rare, self.last_id, rare), binary=True).fetchall())
+            for eid in rare:
+                self._rare[eid] = np.array(found.get(eid, ()), dtype=np.uint32)
+        return out
 
     def guess_lang(self, text: str) -> str:
         if has_vietnamese_diacritics(text):
@@ -615,6 +639,8 @@ class PGWordIndex(WordIndex):
 
     def postings(self, elem: int) -> np.ndarray:
         cached = self._post.get(elem)
+        if cached is None:
+            cached = self._rare.get(elem)
         if cached is not None:
             return cached
         (ids,) = self.conn.execute(
