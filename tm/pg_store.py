@@ -31,6 +31,7 @@ BATCH = 1000  # units written per statement
 ANALYZE_AFTER = 1000  # units an import adds before it refreshes the index's statistics
 RARE_MAX = 2000  # posting lists up to this long are read together, in one query, when a search looks up its words
 LOCK_MIGRATE = 0x736F6E67  # advisory lock key of migrations ("song")
+LOCK_UNITS = 0x6E677575  # advisory lock key of the transactions that write units
 
 
 def safe_url(url: str) -> str:
@@ -109,6 +110,7 @@ class PGStore(SQLiteStore):
         self.url, self.path = url, safe_url(url)
         self.read_only = read_only
         self._depth = 0
+        self._locked = False
         self._writer = None
         self._index = None
         self._vocab = {lang: {} for lang in LANGS}
@@ -205,13 +207,23 @@ class PGStore(SQLiteStore):
             raise _error(self.path, exc) from None
         finally:
             self._depth = 0
+            self._locked = False
             self._writer = None
             self._drop_index()
 
     # -- documents and sentences --------------------------------------------
+    def _units_lock(self):
+        """Writers of units take turns, each until its transaction ends: two imports whose units
+        overlap would otherwise wait on each other's new rows, in opposite orders (a deadlock, and
+        one import lost). Readers never take it; glossary edits do not need it (row versions)."""
+        self._require_tx()
+        if not self._locked:
+            self.conn.execute("SELECT pg_advisory_xact_lock(?)", (LOCK_UNITS,))
+            self._locked = True
+
     def add_document(self, doc) -> tuple[int, bool]:
         """See :meth:`SQLiteStore.add_document` (two writers adding one document store it once)."""
-        self._require_tx()
+        self._units_lock()
         row = self.conn.execute(
             "INSERT INTO documents (name, path, sha256, lang, title, created) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (sha256) DO NOTHING RETURNING id",
@@ -235,7 +247,7 @@ class PGStore(SQLiteStore):
     # -- translation units --------------------------------------------------
     def add_units(self, units) -> tuple[int, int]:
         """See :meth:`SQLiteStore.add_units`: the same merging, in batches of :data:`BATCH`."""
-        self._require_tx()
+        self._units_lock()
         added = merged = 0
         batch = []
         for unit in units:
@@ -384,7 +396,7 @@ class PGStore(SQLiteStore):
 
     # -- TMX units as written -------------------------------------------------
     def add_tmx_header(self, file: str, xml: str) -> int:
-        self._require_tx()
+        self._units_lock()
         ident = hashlib.sha256(xml.encode("utf-8")).hexdigest()
         self.conn.execute("INSERT INTO tmx_headers (ident, file, xml) VALUES (?, ?, ?) ON CONFLICT (ident) DO NOTHING",
                           (ident, file, xml))
@@ -392,7 +404,7 @@ class PGStore(SQLiteStore):
 
     def add_tmx_units(self, units, header_id=None, own_tool: bool = False) -> dict:
         """See :meth:`SQLiteStore.add_tmx_units` (same outcome, in batches)."""
-        self._require_tx()
+        self._units_lock()
         counts = {"added": 0, "merged": 0, "variants": 0}
         units = list(units)
         for at in range(0, len(units), BATCH):
@@ -456,7 +468,7 @@ class PGStore(SQLiteStore):
 
     def load_rows(self, table: str, columns, rows) -> None:
         """Insert *rows* (*columns*, ids included) into *table* as they are (see :mod:`tm.copy`)."""
-        self._require_tx()
+        self._units_lock()
         columns = list(columns)
         extra = []
         if table == "units":  # the key hash of each row
@@ -554,13 +566,14 @@ class PGIndexWriter:
     def __init__(self, store: PGStore):
         self.store = store
         self.added = 0
+        self.df = Counter()  # written once, at the end (one fz_df row per word and import)
 
     def add(self, rows):
         """Index rows ``(id, vi_key, en_key)``."""
         if not rows:
             return
         split = [(uid, {"vi": key_tokens(vk), "en": key_tokens(ek)}) for uid, vk, ek in rows]
-        out, df = [], Counter()
+        out, df = [], self.df
         for lang in LANGS:
             elems_of = [elements(toks[lang]) for _, toks in split]
             vocab = self.store.token_ids(lang, {e for elems in elems_of for e in elems})
@@ -572,15 +585,15 @@ class PGIndexWriter:
                 out.append(f"{lang}\t{uid}\t{len(eids)}\t{{{ids}}}\t{{{','.join(map(str, eids))}}}\n")
         with self.store.conn.raw.cursor().copy("COPY fz_units (lang, unit_id, n, toks, elems) FROM STDIN") as copy:
             copy.write("".join(out))
-        with self.store.conn.raw.cursor().copy("COPY fz_df (elem, n) FROM STDIN") as copy:
-            copy.set_types(["int4", "int4"])
-            for row in sorted(df.items()):
-                copy.write_row(row)
         self.added += len(rows)
 
     def finish(self):
         """After a large import: merge the GIN index's pending list (searches would scan it) and
         refresh the planner's statistics (so searches use the index at once)."""
+        if self.df:
+            with self.store.conn.raw.cursor().copy("COPY fz_df (elem, n) FROM STDIN") as copy:
+                copy.write("".join(f"{e}\t{n}\n" for e, n in sorted(self.df.items())))
+            self.df = Counter()
         if self.added >= ANALYZE_AFTER:
             self.store.conn.execute("SELECT gin_clean_pending_list('fz_units_elems'::regclass)")
             self.store.conn.execute("ANALYZE fz_units")
@@ -613,12 +626,11 @@ class PGWordIndex(WordIndex):
         if rare:
             if len(self._rare) > 200_000:
                 self._rare.clear()
-            found = dict(self.conn.execute(
-                "SELECT e, array_agg(f.unit_id ORDER BY f.unit_id) FROM fz_units f, unnest(f.elems) e "
-                "WHERE f.elems && ?::int4[] AND f.unit_id <= ? AND e = ANY(?) GROUP BY e",
-                (rare, self.last_id, rare), binary=True).fetchall())
+            found = dict(self.conn.execute(  # one GIN lookup per word, in one round trip
+                "SELECT e, (SELECT array_agg(unit_id ORDER BY unit_id) FROM fz_units WHERE elems @> ARRAY[e] "
+                "AND unit_id <= ?) FROM unnest(?::int4[]) e", (self.last_id, rare), binary=True).fetchall())
             for eid in rare:
-                self._rare[eid] = np.array(found.get(eid, ()), dtype=np.uint32)
+                self._rare[eid] = np.array(found.get(eid) or (), dtype=np.uint32)
         return out
 
     def guess_lang(self, text: str) -> str:
