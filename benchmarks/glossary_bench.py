@@ -1,7 +1,7 @@
 """Large glossaries: `songngu import glossary`, a cold `songngu lookup` and a cold `songngu check`.
 
 Each command runs as a new process, as a user runs it, timed on the wall clock with its peak
-memory (the child's maximum resident set, from ``wait4``). The baseline of the same run is the
+memory (its maximum resident set, from GNU time). The baseline of the same run is the
 same command on a store holding only the bundled glossary (117 terms): the issue's targets are
 ratios to it (lookup at most 3x and 250 MB, check at most 3x and 400 MB).
 
@@ -35,25 +35,22 @@ from check_bench import glossary, read  # noqa: E402
 CLI = [sys.executable, str(ROOT / "cli.py")]
 
 
-class _Popen(subprocess.Popen):
-    """Popen that reaps its child with ``wait4``, keeping its peak resident memory (``peak_mb``)."""
-
-    peak_mb = float("nan")
-
-    def _try_wait(self, wait_flags):
-        pid, status, usage = os.wait4(self.pid, wait_flags)
-        if pid:
-            self.peak_mb = usage.ru_maxrss / 1024
-        return pid, status
+TIME = "/usr/bin/time"  # GNU time: the child's own peak (ru_maxrss of a fork of this big process would carry its size)
 
 
 def run(args, db) -> tuple[float, float, subprocess.CompletedProcess]:
     """``(wall seconds, peak MB, result)`` of ``songngu --db DB ARGS`` in a new process."""
+    cmd = CLI + ["--db", str(db), *map(str, args)]
+    if os.path.exists(TIME):
+        cmd = [TIME, "-f", "@@peak %M"] + cmd
     t0 = time.perf_counter()
-    proc = _Popen(CLI + ["--db", str(db), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = proc.communicate()
+    res = subprocess.run(cmd, capture_output=True)
     wall = time.perf_counter() - t0
-    return wall, proc.peak_mb, subprocess.CompletedProcess(args, proc.returncode, out, err)
+    peak, err = float("nan"), res.stderr
+    if b"@@peak " in err:
+        err, _, tail = err.rpartition(b"@@peak ")
+        peak = int(tail.split()[0]) / 1024
+    return wall, peak, subprocess.CompletedProcess(args, res.returncode, res.stdout, err)
 
 
 def make_store(folder: Path, entries, name: str):

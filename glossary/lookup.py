@@ -17,9 +17,11 @@ query holds the term itself, not a misspelling of it).
 
 From a store, lookup reads only candidate entries, through keys the store
 keeps with every glossary write (:func:`form_rows`): each form's exact,
-normalised and folded key and the length of the folded one (fuzzy matches lie
-in a length band: a ratio of 85 needs lengths within 0.85/1.15 of each
-other), and each form's word key (the ``\\w+`` words of its match key, and of
+normalised and folded key, the length of the folded one and a histogram of
+its letters (a ratio of 85 allows an Indel distance of at most 15% of the two
+lengths, which bounds both the length difference and the L1 distance of the
+histograms: SQL keeps only the folded keys within those bounds, and each
+distinct one is scored once), and each form's word key (the ``\\w+`` words of its match key, and of
 its folded key), under which the term matcher's candidates for "contained"
 are found: a term the matcher finds in the query has the words of a
 contiguous run of the query's words. The matcher then runs over those entries
@@ -36,15 +38,28 @@ from corpus.normalize import fold, match_key
 from glossary.matcher import Matcher
 from glossary.model import LANGS, Entry, normalize_form
 
-__all__ = ["LookupResult", "lookup", "suggest", "render_text", "KINDS", "form_rows", "word_key"]
+__all__ = ["LookupResult", "lookup", "suggest", "render_text", "KINDS", "form_rows", "word_key", "histogram"]
 
 KINDS = ("exact", "normalized", "folded", "fuzzy", "contained")
 SCORES = {"exact": 100, "normalized": 99, "folded": 97}
 FUZZY_CUTOFF = 85
 _STATUS_RANK = {"preferred": 0, "admitted": 1, "deprecated": 2}
 _WORD = re.compile(r"\w+")
-# ratio(a, b) = 200 M / (len a + len b) >= 85 with M <= the shorter: lengths within 85/115 (a margin for floats)
-_BAND = 0.85 / 1.15 - 1e-6
+# ratio(a, b) = 100 (1 - d / (len a + len b)) >= 85 with d their Indel distance: d <= 0.15 (len a + len b)
+_SHARE = (100 - FUZZY_CUTOFF) / 100
+# Letter groups of folded keys (each character counts in one): an insertion or deletion changes one
+# group's count by one, so the L1 distance of two histograms is at most the Indel distance.
+_GROUPS = str.maketrans({**{c: g for g, cs in enumerate(("a", "e", "iy", "ou", "nm", "hgck", "tdrs"))
+                            for c in cs}})
+
+
+def histogram(folded: str) -> tuple:
+    """Counts of the letter groups of a folded key (8 numbers: a, e, i/y, o/u, n/m, h/g/c/k, t/d/r/s,
+    every other character)."""
+    counts = [0] * 8
+    for c in folded:
+        counts[_GROUPS.get(ord(c), 7)] += 1
+    return tuple(counts)
 
 
 def word_key(text: str, *, folded: bool = False) -> str:
@@ -55,14 +70,15 @@ def word_key(text: str, *, folded: bool = False) -> str:
 
 def form_rows(entry: Entry):
     """The lookup keys a store keeps for *entry*: ``(forms, words)`` with *forms* rows
-    ``(lang, pos, form, status, exact, norm, folded, len(folded))`` (every form, deprecated ones
+    ``(lang, pos, form, status, exact, norm, folded, len(folded), *histogram(folded))`` (every form, deprecated ones
     too, *pos* its place in ``entry.forms(lang, deprecated=True)``) and *words* the pairs
     ``(word key, folded)`` of its forms (see :func:`word_key`)."""
     forms, words = [], set()
     for lang in LANGS:
         for pos, (form, status) in enumerate(entry.forms(lang, deprecated=True)):
             norm, folded = match_key(form), fold(form)
-            forms.append((lang, pos, form, status, normalize_form(form), norm, folded, len(folded)))
+            forms.append((lang, pos, form, status, normalize_form(form), norm, folded, len(folded),
+                          *histogram(folded)))
             for flag, k in ((0, norm), (1, folded)):  # word_key(form, folded=flag)
                 k = " ".join(_WORD.findall(k))
                 if k:
@@ -161,11 +177,10 @@ class _Stored:
 
     def forms(self, langs, q, q_key, q_fold):
         """Forms equal to the query on a key (equal keys imply equal folded keys), and those whose
-        folded key makes a fuzzy match (scored once per distinct key in the length band)."""
+        folded key makes a fuzzy match (scored once per distinct key near the query's)."""
         folded = [q_fold]
         if len(q_fold) >= 4:
-            n = len(q_fold)
-            keys = self.store.glossary_folded((int(n * _BAND), int(n / _BAND) + 1))
+            keys = self.store.glossary_folded((len(q_fold), histogram(q_fold), _SHARE))
             folded += [k for k, _, _ in process.extract(q_fold, keys, scorer=fuzz.ratio,
                                                         score_cutoff=FUZZY_CUTOFF, limit=None)]
         return _in_order(self.store.glossary_forms(folded=folded), langs)

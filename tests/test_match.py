@@ -246,3 +246,21 @@ def test_cli_json_text_jsonl_and_batch(cli, memory, db_path, tmp_path, brute):
     for args in ((), (query, "--batch", batch)):
         res = cli("match", *args)
         assert res.exit_code == 2 and "give one query" in res.output
+
+
+def test_build_align_and_import_index_their_units(cli, db_path, tmp_path, iwslt):
+    """Every way units arrive writes the word index in its own transaction."""
+    assert cli("build").exit_code == 0
+    store = open_store(db_path)
+    assert store.max_unit_id() > 0 and store.word_index().last_id == store.max_unit_id()
+    store.close()
+    vi, en = tmp_path / "a.vi", tmp_path / "a.en"
+    pairs = [(v, e) for v, e in iwslt("tst2013")[:40] if v.strip() and e.strip()]
+    vi.write_text("\n".join(v for v, _ in pairs) + "\n", encoding="utf-8")
+    en.write_text("\n".join(e for _, e in pairs) + "\n", encoding="utf-8")
+    assert cli("align", vi, en, "--lines", "--store").exit_code == 0
+    store = open_store(db_path)
+    assert store.word_index().last_id == store.max_unit_id()
+    (best,) = Matcher(store).search(pairs[5][1], lang="en", top=1)
+    assert best.score == 100.0
+    store.close()

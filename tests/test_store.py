@@ -191,7 +191,8 @@ def test_interrupted_import_leaves_the_index_as_it_was(store, iwslt):
 
 def _glossary_keys(store) -> tuple:
     forms = sorted(store.conn.execute(
-        "SELECT entry_id, lang, pos, form, status, exact, norm, folded, flen FROM gl_forms"))
+        "SELECT entry_id, lang, pos, form, status, exact, norm, folded, flen, h0, h1, h2, h3, h4, h5, h6, h7 "
+        "FROM gl_forms"))
     words = sorted(store.conn.execute("SELECT words, folded, entry_id FROM gl_words"))
     return forms, words
 

@@ -549,9 +549,10 @@ class _PGGlossaryKeys:
     def flush(self):
         if self.forms:
             self.conn.execute(
-                "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) SELECT * FROM "
-                "unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], "
-                "?::int[])", [list(c) for c in zip(*self.forms)])
+                "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen, "
+                "h0, h1, h2, h3, h4, h5, h6, h7) SELECT * FROM unnest(?::text[], ?::text[], ?::int[], ?::text[], "
+                "?::text[], ?::text[], ?::text[], ?::text[], ?::int[]" + ", ?::int[]" * 8 + ")",
+                [list(c) for c in zip(*self.forms)])
         if self.words:
             self.conn.execute(
                 "INSERT INTO gl_words (words, folded, entry_id) SELECT * FROM unnest(?::text[], ?::int[], ?::text[]) "

@@ -26,7 +26,7 @@ KINDS = ("parallel", "comparable", "imported")
 # When the same pair arrives twice, the stronger kind wins.
 _KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
 DEFAULT_PATH = "songngu.db"
-CACHE_KB = 128 * 1024  # SQLite page cache of a writing connection: large imports update indexes in place
+CACHE_KB = 128 * 1024  # SQLite page cache during a write transaction: large imports update indexes in place
 
 
 def now() -> str:
@@ -126,17 +126,18 @@ class Store(abc.ABC):
     def glossary_count(self) -> int: ...
 
     @abc.abstractmethod
-    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+    def glossary_forms(self, *, folded=()) -> list[tuple]:
         """Stored glossary forms ``(entry id, lang, pos, form, status, exact, norm, folded)`` whose
         folded key is one of *folded* (forms equal to a query exactly or after normalisation are
-        among them) or whose folded length is in the range *flen* ``(lo, hi)`` (see
-        :mod:`glossary.lookup`)."""
+        among them; see :mod:`glossary.lookup`)."""
 
     @abc.abstractmethod
-    def glossary_folded(self, flen=None) -> list[str]:
-        """The distinct folded keys of the stored forms, those whose length is in *flen* ``(lo, hi)``
-        or all (for the fuzzy scoring of :mod:`glossary.lookup`, which then reads only the forms
-        whose folded key scored)."""
+    def glossary_folded(self, near=None) -> list[str]:
+        """The distinct folded keys of the stored forms: all, or those *near* a query's folded key
+        ``(length, histogram, share)``: whose letter histogram (:func:`glossary.lookup.histogram`)
+        differs from the query's by at most ``share * (length + their length)`` in L1 distance (a
+        lower bound of their Indel distance), for the fuzzy scoring of :mod:`glossary.lookup`,
+        which then reads only the forms whose key scored."""
 
     @abc.abstractmethod
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
@@ -173,7 +174,6 @@ class SQLiteStore(Store):
             else:
                 self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
                 self.conn.execute("PRAGMA foreign_keys = ON")
-                self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal" and self.path != ":memory:":
                     raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
@@ -251,6 +251,7 @@ class SQLiteStore(Store):
                              "nothing was changed")
         try:
             self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(f"PRAGMA cache_size = -{CACHE_KB}")
             if not self._checked:  # once per process: never write into a damaged file
                 problem = " ".join(self.conn.execute("PRAGMA quick_check(1)").fetchone()[0].split())
                 if problem != "ok":
@@ -279,6 +280,7 @@ class SQLiteStore(Store):
             self._depth = 0
             self._writer = None
             self._drop_index()
+            self.conn.execute("PRAGMA cache_size = -2000")  # SQLite's default, for reads
 
     def _drop_index(self):
         if self._index is not None:
@@ -584,7 +586,7 @@ class SQLiteStore(Store):
     def glossary_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM glossary").fetchone()[0]
 
-    def glossary_forms(self, *, folded=(), flen=None) -> list[tuple]:
+    def glossary_forms(self, *, folded=()) -> list[tuple]:
         """See :meth:`Store.glossary_forms`."""
         cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
         out = []
@@ -592,16 +594,18 @@ class SQLiteStore(Store):
         for start in range(0, len(values), 500):
             chunk = values[start:start + 500]
             out += self.conn.execute(f"{cols} WHERE folded IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-        if flen is not None:
-            out += self.conn.execute(f"{cols} WHERE flen BETWEEN ? AND ?", flen).fetchall()
         return out
 
-    def glossary_folded(self, flen=None) -> list[str]:
+    def glossary_folded(self, near=None) -> list[str]:
         """See :meth:`Store.glossary_folded`."""
-        if flen is None:
+        if near is None:
             return [r[0] for r in self.conn.execute("SELECT DISTINCT folded FROM gl_forms")]
+        n, hist, share = near
+        lo, hi = int(n * (1 - share) / (1 + share)), int(n * (1 + share) / (1 - share)) + 1
+        distance = " + ".join(f"abs(h{i} - ?)" for i in range(len(hist)))
         return list(dict.fromkeys(r[0] for r in self.conn.execute(  # an index-only scan, deduplicated here
-            "SELECT folded FROM gl_forms WHERE flen BETWEEN ? AND ?", flen)))
+            f"SELECT folded FROM gl_forms WHERE flen BETWEEN ? AND ? AND {distance} <= ? * (? + flen) + 1e-9",
+            (lo, hi, *hist, share, n))))
 
     def glossary_by_words(self, keys, folded: bool) -> list[str]:
         """See :meth:`Store.glossary_by_words`."""
@@ -691,8 +695,8 @@ class _GlossaryKeys:
 
     def flush(self):
         self.conn.executemany(
-            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
+            "INSERT INTO gl_forms (entry_id, lang, pos, form, status, exact, norm, folded, flen, h0, h1, h2, h3, h4, h5, h6, h7) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", self.forms)
         self.conn.executemany("INSERT OR IGNORE INTO gl_words (words, folded, entry_id) VALUES (?, ?, ?)",
                               self.words)
         self.forms, self.words, self.pending = [], [], 0
