@@ -7,7 +7,8 @@ database of ``$SONGNGU_BENCH_PG``) the script measures, in one run:
 - import: *size* units stored and indexed in one transaction (as ``import tmx`` does), units/s,
   with SQLite's import of the same units as the baseline;
 - match: p50/p95 of ``Matcher.search_ids`` (top 5, min 50) over near-duplicate and held-out
-  queries in both languages, after a first query; the same queries' scores on the SQLite store of
+  queries in both languages, after a first query, then the same queries again (posting lists read
+  once stay in memory, as in a long-running server process); the same queries' scores on the SQLite store of
   the same units (must be equal); and pg_trgm's ``%`` operator (trigram GIN index on each side,
   ``ORDER BY similarity LIMIT 5``) on the same table, on a subset of the queries, with the ratio;
 - writers: 4 processes importing distinct files of *size*/4 units (default; ``--writer-units``)
@@ -170,15 +171,24 @@ def main():
                 b = m_sq.search_ids(toks, q["lang"], TOP, MIN)
                 sq_ms.append((time.perf_counter() - t) * 1000)
                 same += [s for s, _ in a] == [s for s, _ in b]
+            warm = []  # the same queries again: the posting lists read once stay in memory (a server process)
+            for q in queries:
+                toks = tokens(q["text"])
+                t = time.perf_counter()
+                m_pg.search_ids(toks, q["lang"], TOP, MIN)
+                warm.append((time.perf_counter() - t) * 1000)
             sq.close()
             trgm, build = trgm_times(base, url, queries[:opts.trgm_queries])
-            sub = pg_ms[:opts.trgm_queries]
+            sub, sub_warm = pg_ms[:opts.trgm_queries], warm[:opts.trgm_queries]
             print(f"match top {TOP} min {MIN:.0f}, {len(queries)} queries: PostgreSQL p50 {pct(pg_ms, .5):.2f} ms "
                   f"p95 {pct(pg_ms, .95):.2f} ms (first query {first:.2f} s); SQLite p50 {pct(sq_ms, .5):.2f} ms "
-                  f"p95 {pct(sq_ms, .95):.2f} ms; same scores on {same}/{len(queries)} queries", flush=True)
+                  f"p95 {pct(sq_ms, .95):.2f} ms; same scores on {same}/{len(queries)} queries; the same queries "
+                  f"again on PostgreSQL (lists read once stay in memory): p50 {pct(warm, .5):.2f} ms p95 "
+                  f"{pct(warm, .95):.2f} ms", flush=True)
             print(f"pg_trgm % on the same table ({len(sub)} queries; GIN trigram indexes built in {build:.0f} s): "
                   f"p50 {pct(trgm, .5):.1f} ms p95 {pct(trgm, .95):.1f} ms; ours on these p50 {pct(sub, .5):.2f} ms: "
-                  f"{pct(trgm, .5) / pct(sub, .5):.0f}x faster", flush=True)
+                  f"{pct(trgm, .5) / pct(sub, .5):.0f}x faster; again (lists in memory) p50 {pct(sub_warm, .5):.2f} ms: "
+                  f"{pct(trgm, .5) / pct(sub_warm, .5):.0f}x", flush=True)
             pg.close()
 
             # 4 writers at once, distinct files, one new store
