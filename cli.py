@@ -1045,6 +1045,11 @@ def copy_(src, dst, fmt):
     target = open_store(dst)
     try:
         counts = copy_store(source, target, progress=progress("copying"))
+    except BaseException:
+        from tm.store import discard_if_empty
+
+        discard_if_empty(target)  # a store file this copy created goes again (nothing was written)
+        raise
     finally:
         source.close()
         target.close()

@@ -438,9 +438,9 @@ class PGStore(SQLiteStore):
                 "INSERT INTO tmx_units (unit_id, header_id, ident, own, xml) SELECT u, h, i, o, x FROM unnest("
                 "?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::text[]) WITH ORDINALITY AS t(u, h, i, o, x, n) "
                 "ORDER BY n ON CONFLICT (ident) DO NOTHING RETURNING ident", [list(c) for c in zip(*rows)])
-            lost = len(rows) - len(cur.fetchall())  # stored by another writer meanwhile: merged
+            lost = len(rows) - len(cur.fetchall())  # (none: writers of units take turns) stored meanwhile: merged
             counts["merged"] += lost
-            counts["added"] -= lost  # (approximate split when a concurrent writer won)
+            counts["added"] -= lost
 
     def _same_text(self, uid, unit) -> bool:
         row = self.conn.execute("SELECT vi, en FROM units WHERE id = ?", (uid,)).fetchone()
@@ -460,11 +460,10 @@ class PGStore(SQLiteStore):
     def table_rows(self, table: str, columns):
         """Rows of *table* (*columns*) in id order, streamed (see :mod:`tm.copy`)."""
         order = "key" if table == "meta" else "id"
-        with self.conn.raw.cursor(name=f"copy_{table}") if self._depth else contextlib.nullcontext() as named:
-            cur = named if named is not None else self.conn.raw.cursor()
+        with self.conn.raw.transaction(), self.conn.raw.cursor(name=f"copy_{table}") as cur:  # server-side
+            cur.itersize = 5000
             cur.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
-            while rows := cur.fetchmany(5000):
-                yield from rows
+            yield from cur
 
     def load_rows(self, table: str, columns, rows) -> None:
         """Insert *rows* (*columns*, ids included) into *table* as they are (see :mod:`tm.copy`)."""
@@ -689,11 +688,3 @@ class PGWordIndex(WordIndex):
     def close(self):
         """Nothing to release."""
 
-
-def open_pg_store(url: str, *, create: bool = True) -> PGStore:
-    """Open the PostgreSQL store at *url*, creating its tables in a new (empty) database or
-    schema. With ``create=False`` a database without a songngu store is an error."""
-    store = PGStore(url)
-    if store.migrated_from == 0 and not create:
-        pass  # an empty store is as good as a missing file's new one for reads
-    return store
