@@ -148,6 +148,20 @@ def progress(label: str):
     return update
 
 
+class BoundedFloat(click.FloatRange):
+    """A float within bounds; ``nan`` (which compares false with every bound) is refused."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number in the range {self._describe_range()}", param, ctx)
+        return number
+
+
 FORMAT_TEXT_JSON = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                                 show_default=True, help="Output format.")
 
@@ -263,7 +277,7 @@ def _align_helpers(obj):
               help="Decode HTML entities (&quot; -> \") as found in Moses-tokenized corpora.")
 @click.option("--mode", type=click.Choice(["parallel", "comparable", "auto"]), default="parallel",
               show_default=True, help="A text and its translation, articles on the same events, or guess.")
-@click.option("--min-score", type=float, default=None,
+@click.option("--min-score", type=BoundedFloat(0, 1), default=None,
               help="Drop pairs scoring below this (0-1); comparable default 0.6.")
 @click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json", "tmx"]), default="text",
               show_default=True, help="Output format.")
@@ -287,10 +301,10 @@ def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store
     en_nums, en_texts = _align_side(en_file, lines, unescape)
     matcher, lexicon = _align_helpers(obj)
     result = align_texts(vi_texts, en_texts, mode=mode, matcher=matcher, lexicon=lexicon, min_score=min_score)
-    if not result.pairs and result.warnings:
+    if not result.pairs and result.warnings and result.mode != "comparable":
         fail(f"{vi_file} / {en_file}: " + "; ".join(result.warnings))
     for w in result.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(f"warning: {vi_file} / {en_file}: {w}", err=True)
     rows = [{"vi": [vi_nums[i] for i in b.vi], "en": [en_nums[j] for j in b.en],
              "vi_text": " ".join(vi_texts[i] for i in b.vi), "en_text": " ".join(en_texts[j] for j in b.en),
              "score": b.score} for b in result.pairs]
@@ -311,7 +325,8 @@ def align(obj, vi_file, en_file, lines, unescape, mode, min_score, fmt, to_store
     else:
         unit = "line" if lines else "sentence"
         paired = sum(1 for r in rows if r["vi"] and r["en"])
-        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired")
+        click.echo(f"{result.mode} alignment: {paired} pairs, {len(rows) - paired} {unit}s unpaired"
+                   + (": no sentence pair states the same facts" if not rows and result.mode == "comparable" else ""))
         for r in rows:
             vi_n = ",".join(map(str, r["vi"])) or "-"
             en_n = ",".join(map(str, r["en"])) or "-"
@@ -333,20 +348,39 @@ def _align_units(result, rows, vi_file, en_file, lines):
 
 
 def _echo_tmx(units):
-    import tempfile
-
     from tm.tmx import TMXWriter
 
-    fd, tmp = tempfile.mkstemp(suffix=".tmx")
-    os.close(fd)
-    try:
+    with _temporary(".tmx") as tmp:
         with TMXWriter(tmp, srclang="vi") as out:
             for u in units:
                 out.write(u)
-        with open(tmp, encoding="utf-8") as fh:
-            click.echo(fh.read(), nl=False)
-    finally:
-        os.unlink(tmp)
+        _copy_to_stdout(tmp)
+
+
+class _temporary:
+    """A temporary file path (``with _temporary(".tmx") as path``), removed afterwards."""
+
+    def __init__(self, suffix: str):
+        import tempfile
+
+        fd, self.path = tempfile.mkstemp(suffix=suffix)
+        os.close(fd)
+
+    def __enter__(self) -> str:
+        return self.path
+
+    def __exit__(self, *exc):
+        os.unlink(self.path)
+
+
+def _copy_to_stdout(path) -> None:
+    """The bytes of *path* on standard output, as written."""
+    import shutil
+
+    sys.stdout.flush()
+    with open(path, "rb") as fh:
+        shutil.copyfileobj(fh, sys.stdout.buffer)
+    sys.stdout.buffer.flush()
 
 
 # --- lookup ---
@@ -421,7 +455,7 @@ def _echo_match(result, query, fmt):
 @click.option("--lang", type=click.Choice(["auto", "vi", "en"]), default="auto", show_default=True,
               help="Language of the query.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True, help="At most K matches.")
-@click.option("--min", "min_score", type=click.FloatRange(0, 100, min_open=True), default=50.0,
+@click.option("--min", "min_score", type=BoundedFloat(0, 100, min_open=True), default=50.0,
               show_default=True, help="Lowest score shown, in percent.")
 @click.option("--batch", type=click.Path(dir_okay=False, allow_dash=True),
               help="A file of queries, one per line ('-' for standard input).")
@@ -510,6 +544,22 @@ def _qa_glossary(obj):
     return load_bundled()
 
 
+def _qa_memory(obj):
+    """(matcher, projector, English sentences) for check and correct: the store's lexicon, word
+    units and English text when there is a store (see :func:`tm.qa.pseudo.from_store`)."""
+    from pathlib import Path
+
+    from glossary.matcher import Matcher
+
+    matcher = Matcher(_qa_glossary(obj))
+    if not Path(obj.db).exists():
+        return matcher, None, None
+    from tm.qa.pseudo import from_store
+
+    projector, english = from_store(obj.store(), matcher)
+    return matcher, projector, english
+
+
 def _write_or_echo(text: str, output) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as fh:
@@ -537,7 +587,9 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     deprecated, left in the source language, garbled), numbers, dates and
     amounts across the two conventions, consistency and untranslated
     segments; without --source, deprecated and garbled terms, source-language
-    forms and mixed tone-mark styles. Uses the store's glossary, or the
+    forms and mixed tone-mark styles. A source term rendered in other words
+    is reported at the draft span that renders it (term-mistranslated).
+    Uses the store's glossary (and its lexicon and word units), or the
     bundled one when there is no store.
 
     Exit code: 0 without errors, 1 when a finding has severity error, 2 for
@@ -557,7 +609,8 @@ def check(ctx, obj, draft, source, src_lang, fmt, output):
     from corpus.formats.segments import visible
     from tm.qa.check import Checker
 
-    checker = Checker(_qa_glossary(obj))
+    matcher, projector, _ = _qa_memory(obj)
+    checker = Checker(matcher=matcher, projector=projector)
     bilingual = read_bilingual(draft)
     if fmt == "xliff" and kind_of(draft) != "xliff":
         fail(f"{draft}: --format xliff needs an XLIFF draft")
@@ -641,7 +694,7 @@ def score(obj, hyp, refs, source, src_lang, segments, fmt):
         hyp_text = read_plain(hyp)
         source_text = read_plain(source) if source else None
     entries = _qa_glossary(obj) if (source_text is not None or not refs) else None
-    result = run_score(hyp_text, [read_plain(r) for r in refs], source_text, hyp_name=hyp, ref_names=refs,
+    result = run_score(hyp_text, [read_plain(r) for r in refs], source_text, hyp_name=hyp, ref_names=refs, source_name=source or "source",
                        entries=entries, src_lang=src_lang, segments=segments)
     if fmt == "json":
         echo_json(result)
@@ -660,7 +713,7 @@ def _edit_line(e) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the corrected text here.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "diff"]), default="text",
               show_default=True, help="text: the corrected text; json: text and edit log; diff: word diff.")
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.7, show_default=True,
+@click.option("--min-confidence", type=BoundedFloat(0, 1), default=0.7, show_default=True,
               help="Edits scored lower are only suggested.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--fix-numbers", is_flag=True, help="Also fix numbers that disagree with the source.")
@@ -671,8 +724,10 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
     """Correct machine-translated text with the glossary, with a change log.
 
     Rules: deprecated terms, source-language forms and names without
-    diacritics, garbled multi-word terms, source terms missing from the draft
-    (with --source), entity confusions the glossary records (applied only
+    diacritics, garbled multi-word terms, source terms rendered in other words
+    (the span that renders them is replaced; with --source, or without it the
+    store's English sentences on the same facts as a pseudo-source, with
+    lower confidence), entity confusions the glossary records (applied only
     when the document supports them), Vietnamese news conventions ($ amounts,
     months in digits, day ranges, one tone-mark style), and numbers that
     disagree with the source (reported; fixed with --fix-numbers). Only the
@@ -694,16 +749,19 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
       songngu correct report.vi.docx --source report.en.docx -o report.fixed.docx
     """
     from corpus.formats import kind_of, read_plain
-    from tm.qa.correct import Corrector, read_draft
+    from corpus.reader import read_text_file
+    from tm.qa.correct import Corrector
 
     kind = kind_of(draft)
     options = dict(min_confidence=min_confidence, tone_style=tone_style, fix_numbers=fix_numbers)
+    matcher, projector, english = _qa_memory(obj)
+    corrector = Corrector(matcher=matcher, projector=projector, memory=english)
     if kind != "text":
-        _correct_file(Corrector(_qa_glossary(obj)), draft, kind, source, output, fmt, dry_run, options)
+        _correct_file(corrector, draft, kind, source, output, fmt, dry_run, options)
         return
-    doc = read_draft(draft)
+    doc = read_text_file(draft)
     source_text = read_plain(source) if source else None
-    result = Corrector(_qa_glossary(obj)).correct(doc.text, source_text, **options)
+    result = corrector.correct(doc.text, source_text, names=(draft, source), **options)
     if output and not dry_run:
         with open(output, "wb") as fh:
             fh.write(doc.encode(result.text))
@@ -724,7 +782,7 @@ def correct(obj, draft, source, output, fmt, min_confidence, dry_run, fix_number
         click.echo(summary + (f"; written to {output}" if output and not dry_run else ""))
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(result.text.encode("utf-8"))
+        sys.stdout.buffer.write(doc.restore(result.text).encode("utf-8"))
         sys.stdout.buffer.flush()
         for e in result.suggestions:
             click.echo("suggestion: " + _edit_line(e), err=True)
@@ -948,7 +1006,8 @@ def import_xliff(obj, files, fmt):
 
 # --- export tmx ---
 @export.command("tmx")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="TMX file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="TMX file to write (- for standard output).")
 @click.option("--srclang", type=click.Choice(["en", "vi"]), default=None,
               help="Source language in the header, first in each unit (default: imported units as written, "
                    "others English first).")
@@ -972,9 +1031,16 @@ def export_tmx(obj, output, srclang, kinds):
     """
     from tm.tmx import export_tmx as run_export
 
-    count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
-                       progress=progress("exporting"))
-    click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
+    if output != "-":
+        count = run_export(obj.store(), output, srclang=srclang, kinds=list(kinds) or None,
+                           progress=progress("exporting"))
+        click.echo(f"{output}: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})")
+        return
+    with _temporary(".tmx") as tmp:
+        count = run_export(obj.store(), tmp, srclang=srclang, kinds=list(kinds) or None,
+                           progress=progress("exporting"))
+        _copy_to_stdout(tmp)
+    click.echo(f"standard output: {count} units (TMX 1.4b, srclang {srclang or 'as imported'})", err=True)
 
 
 # --- terms ---
@@ -1074,6 +1140,71 @@ def migrate(obj):
     now_at = store.schema_version()
     click.echo(f"{store.path}: schema version {now_at}" + (f" (was {before})" if before is not None else
                                                              " (up to date)"))
+
+# --- serve ---
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (only this machine by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8700, show_default=True, help="Port.")
+@click.option("--private", is_flag=True, help="Reads need a user token too (writes always do).")
+@click.option("--max-body", type=click.IntRange(min=1024), default=None,
+              help="Largest request in bytes  [default: 5 MB].")
+@pass_ctx
+def serve(obj, host, port, private, max_body):
+    """A web page and an HTTP API over the store's memory and glossary.
+
+    The page: lookup as you type (glossary, then memory), concordance, a
+    draft's QA report with accept/ignore per finding, glossary editing. The
+    JSON API is described at /openapi.json; Weblate's tmserver machinery and
+    Virtaal use the amaGama routes (/tmserver/vi/en/unit/TEXT). Writes need a
+    user token (songngu user add NAME).
+
+    \b
+    Example:
+      songngu user add lan
+      songngu serve --port 8700      # then open http://127.0.0.1:8700/
+    """
+    try:
+        from tm.web import serve as run
+    except ImportError as exc:
+        fail(f"songngu serve needs the serve extra: pip install -c constraints.txt -e \".[serve]\" ({exc.name})")
+    obj.store()  # a missing or bad store fails here, in one line
+    run(obj.db, host=host, port=port, private=private, max_body=max_body)
+
+
+# --- user ---
+@main.group()
+def user():
+    """Users of songngu serve (writes need a user token).
+
+    \b
+    Example:
+      songngu user add lan --role editor
+    """
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["editor", "translator"]), default="editor", show_default=True,
+              help="editor: edits the glossary and memory; translator: ignore rules only.")
+@FORMAT_TEXT_JSON
+@pass_ctx
+def user_add(obj, name, role, fmt):
+    """Add a user and print their token once (the store keeps only its hash).
+
+    \b
+    Example:
+      songngu user add lan
+      curl -H "Authorization: Bearer TOKEN" -X DELETE http://127.0.0.1:8700/api/units/12
+    """
+    from tm.web import add_user
+
+    token = add_user(obj.store(), name, role)
+    if fmt == "json":
+        echo_json({"name": name, "role": role, "token": token})
+        return
+    click.echo(f"user {name} ({role}) added; token (shown only now, keep it safe):")
+    click.echo(token)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,9 @@ def read(name: str, lang: str) -> list[str]:
         return [html.unescape(line.rstrip("\n")) for line in fh]
 
 
+_QUANTITY_CHECKS = ("number-mismatch", "date-mismatch", "currency-mismatch")
+
+
 def error_segments(report) -> set[int]:
     return {f.segment for f in report.findings if f.severity == "error"}
 
@@ -55,7 +58,7 @@ def main():
     shown = 0
     for direction in directions:
         src_lang, tgt_lang = direction.split("-")
-        total = flagged = shifted_flagged = 0
+        total = flagged = shifted_flagged = number_alarms = 0
         checks, seg_checks = Counter(), Counter()
         t0 = time.perf_counter()
         for name in ("tst2012", "tst2013"):
@@ -67,6 +70,8 @@ def main():
             for f in report.findings:
                 if f.severity == "error":
                     checks[f.check] += 1
+                if f.check in _QUANTITY_CHECKS:  # warnings too: "hai bên" (both sides) is no count
+                    number_alarms += 1
             for seg in bad:
                 for c in {f.check for f in report.findings if f.segment == seg and f.severity == "error"}:
                     seg_checks[c] += 1
@@ -83,6 +88,8 @@ def main():
         print(f"{direction}: {total} human-translated segments, {flagged} with an error finding: "
               f"false-alarm rate {100 * rate:.2f}% (target < 5%)")
         print("  by check (segments): " + ", ".join(f"{c} {n}" for c, n in seg_checks.most_common()))
+        print(f"  number, date and amount findings of any severity: {number_alarms} "
+              f"({20 * number_alarms / total:.2f} per 20 segments)")
         print(f"  baseline, drafts shifted one line (all wrong): {100 * base:.1f}% flagged; "
               f"ratio shifted/true {base / rate if rate else float('inf'):.1f}x; {elapsed:.1f} s for both runs")
 

@@ -7,7 +7,8 @@ corruption per line and only on lines that ``correct`` leaves alone in the human
 - ``no-diacritics``: a name written without diacritics (``Trung Quốc`` -> ``Trung Quoc``);
 - ``english``: a term written in its English form (``Ấn Độ`` -> ``India``);
 - ``garbled``: the syllables of a multi-word term reordered or split by debris (``di động điện thoại``,
-  ``phòng của cấp cứu``);
+  ``phòng nước cấp cứu``); the debris are words drawn at random from the document itself, not the
+  garbled-term finder's list of function words;
 - ``dollar``: an amount in dollars written with ``$`` (``1 triệu đô la`` -> ``1 triệu $``; restored as
   ``1 triệu USD``);
 - ``tone``: one word in the other tone-mark style (``hoà`` -> ``hòa`` in a ``hoà`` document), for at
@@ -20,6 +21,12 @@ few deviations from the glossary and from news conventions); untouched lines mod
 corrupted whose correction differs from the correction of the human text (target 0). Baseline measured
 in the same run: a plain find-and-replace of deprecated and English forms by the preferred term (what a
 search-and-replace list does), with its precision, recall and damage, and the time ratio.
+
+What is independent of the corrector and what is not: the garbles (orders and debris drawn at
+random) and the tone swaps are; the ``deprecated`` and ``english`` corruptions are forms the
+glossary lists (the corrector reads them from the glossary: the benchmark measures that it finds
+and replaces them in context, not that it knows unlisted forms; issue 14's dev sets measure that),
+and the ``dollar`` forms (``1 triệu $``) are the ones the currency convention rule is written for.
 
 The glossary is the bundled one plus :data:`BENCH_TERMS`, general terms written for this benchmark
 (country names, multi-word common nouns) so that the TED talks hold enough terms; nothing is learned
@@ -79,7 +86,6 @@ phrase.bench.solar-energy|năng lượng mặt trời|||solar energy|solar power
 phrase.bench.scientist|nhà khoa học|||scientist|scientists
 phrase.bench.health-care|chăm sóc sức khỏe|||health care|healthcare
 """
-DEBRIS = ("của", "các", "là", "và", "những", "được")
 
 
 def bench_entries() -> list[Entry]:
@@ -109,7 +115,8 @@ def _strip_marks(text: str) -> str:
     return unicodedata.normalize("NFC", out.replace("đ", "d").replace("Đ", "D"))
 
 
-def _garble(form: str, rng: random.Random) -> str:
+def _garble(form: str, rng: random.Random, debris: list[str]) -> str:
+    """*form* with its syllables reordered, split by one or two words of *debris*, or both."""
     sylls = form.split()
     how = rng.choice(("reorder", "split", "both"))
     if how in ("reorder", "both"):
@@ -119,7 +126,7 @@ def _garble(form: str, rng: random.Random) -> str:
         sylls = perm
     if how in ("split", "both"):
         at = rng.randrange(1, len(sylls))
-        sylls = sylls[:at] + rng.sample(DEBRIS, rng.choice((1, 2))) + sylls[at:]
+        sylls = sylls[:at] + rng.sample(debris, rng.choice((1, 2))) + sylls[at:]
     return " ".join(sylls)
 
 
@@ -159,6 +166,8 @@ def corrupt(lines, matcher, rng, per_kind, skip_lines=()):
     """Corrupted copy of *lines* and the log of :class:`Corruption` (one per line at most)."""
     style = document_style("\n".join(lines))
     cands = _candidates(lines, matcher, style)
+    # debris: lower-case words of the document itself (sorted: the draw depends on the seed only)
+    debris = sorted({w for line in lines for w in _WORD.findall(line) if w.islower() and not w.isdigit()})
     rng.shuffle(cands)
     used = set(skip_lines)
     out = list(lines)
@@ -172,7 +181,7 @@ def corrupt(lines, matcher, rng, per_kind, skip_lines=()):
             if k != kind or i in used or taken >= cap.get(kind, per_kind):
                 continue
             if repl is None:
-                repl = _garble(lines[i][s:e], rng)
+                repl = _garble(lines[i][s:e], rng, debris)
             line = lines[i]
             out[i] = line[:s] + repl + line[e:]
             log.append(Corruption(kind, i, s, s + len(repl), line[s:e], repl,

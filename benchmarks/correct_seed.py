@@ -9,7 +9,9 @@ Two glossaries:
 - ``bundled``: the curated glossary as shipped;
 - ``general``: the same without the deprecated forms whose reason cites seed 000 (the glossary
   records some of the seed's own garbles as deprecated forms): what the general rules (garbled
-  terms, confusions, conventions) achieve on an article the glossary was not written from.
+  terms, confusions, conventions) achieve on an article the glossary was not written from;
+- ``general + memory``: the general glossary with the English sentences of seeds 001/002 (what a
+  memory built from the bundled corpus holds) as pseudo-sources for term projection.
 
 Usage::
 
@@ -39,9 +41,10 @@ def general_entries(entries) -> list:
             for e in entries]
 
 
-def seed_scores(seed: str, reference: str, entries) -> dict:
-    """``{"before": {...}, "after": {...}, "result": Correction}`` for one glossary."""
-    result = Corrector(entries).correct(seed)
+def seed_scores(seed: str, reference: str, entries, memory=None) -> dict:
+    """``{"before": {...}, "after": {...}, "result": Correction}`` for one glossary (and, with
+    *memory*, English sentences serving as a pseudo-source)."""
+    result = Corrector(entries, memory=memory).correct(seed)
     before = score(seed, [reference])
     after = score(result.text, [reference])
     return {"before": {m: before[m] for m in METRICS}, "after": {m: after[m] for m in METRICS},
@@ -72,8 +75,14 @@ def main(argv=None) -> int:
     seed = found[0].read_text(encoding="utf-8")
     reference = REFERENCE.read_text(encoding="utf-8")
     bundled = load_bundled()
-    for name, entries in (("bundled", bundled), ("general", general_entries(bundled))):
-        res = seed_scores(seed, reference, entries)
+    from corpus.document import load_document
+
+    memory = [s.text for p in sorted((Path(args.shared) / "seeds").glob("00[12]_*.txt"))
+              for s in load_document(p).sentences()]
+    for name, entries, mem in (("bundled", bundled, None), ("general", general_entries(bundled), None),
+                               ("general + memory (seeds 001/002 as pseudo-source)",
+                                general_entries(bundled), memory)):
+        res = seed_scores(seed, reference, entries, mem)
         result = res["result"]
         print(f"glossary {name}: {len(result.edits)} edits, {len(result.suggestions)} suggestions")
         for m in METRICS:

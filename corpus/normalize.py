@@ -22,7 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 __all__ = [
-    "Key", "nfc", "key", "match_key", "fold", "fold_key", "canonical_tones",
+    "Key", "nfc", "key", "match_key", "fold", "canonical_tones",
     "tone_style", "TRADITIONAL", "MODERN", "has_vietnamese_diacritics",
 ]
 
@@ -283,6 +283,3 @@ def match_key(text: str) -> str:
 def fold(text: str) -> str:
     """Diacritic-folded key: ``Trương Tấn Sang`` -> ``truong tan sang``."""
     return key(text, folded=True).text.strip()
-
-
-fold_key = fold

@@ -52,13 +52,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
 from corpus.normalize import canonical_tones, key
+from corpus.segment import WORD
 
-__all__ = ["Quantity", "Date", "DateRange", "extract"]
+__all__ = ["Quantity", "Date", "DateRange", "extract", "compare", "Comparison", "Mismatch", "render_value",
+           "VI_MONTH_NAMES", "SCALES"]
 
 KINDS = ("number", "date", "currency", "percent")
 
@@ -201,7 +203,7 @@ _STARTS = frozenset(
 )
 # A text with none of these signs and none of the words of _STARTS holds no quantity.
 _TRIGGER_SIGN = re.compile(r"\d|[$€£¥]")
-_TRIGGER_WORD = re.compile(r"[^\W\d_]+")
+_TRIGGER_WORD = WORD
 # "a" starts a quantity only before "hundred" or a scale word, "us" only in "US$" (a sign).
 _START_WORDS = frozenset(w for w in _STARTS if w.isalpha()) - {"a", "us"}
 _A_FOLLOWERS = frozenset(EN_SCALES) | {"hundred"}
@@ -586,7 +588,7 @@ class _Parser:
             return self.make("date", DateRange(Date(y), Date(self.year_at(j + 1))), i, j + 2)
         return self.make("date", Date(y), i, j)
 
-    def slash_date(self, i, need_year, day_first):
+    def slash_date(self, i, need_year):
         """d/m/yyyy, d-m-yyyy, d.m.yyyy (all touching); yyyy-mm-dd."""
         y0 = self.year_at(i)
         if y0 and self.t(i + 1) == "-" and self.adj(i, i + 1) and self.adj(i + 1, i + 2) \
@@ -674,8 +676,8 @@ class _Parser:
                     j = k + 1
                 start = Date(y, m, d)
                 return self.make("date", DateRange(start, Date(y, m, d2)) if d2 else start, i, j)
-            return self.slash_date(i, need_year=True, day_first=False)
-        return self.slash_date(i, True, False) or self.bare_year(i)
+            return self.slash_date(i, need_year=True)
+        return self.slash_date(i, True) or self.bare_year(i)
 
     def vi_month(self, i):
         """(month, end) for the words after ``tháng`` at i."""
@@ -727,7 +729,7 @@ class _Parser:
                 if m:
                     y, end = self.vi_year_after(k + 2)
                     return self.make("date", DateRange(Date(y, m, d), Date(y, m, d2)), i, end)
-            found = self.slash_date(j, need_year=(j == i), day_first=True)
+            found = self.slash_date(j, need_year=(j == i))
             if found:
                 q, end = found
                 return self.make("date", q.value, i, end, q.alternatives)
@@ -762,3 +764,217 @@ def extract(text: str, lang: str, *, text_key=None) -> list[Quantity]:
     if not text or not _triggered(unicodedata.normalize("NFC", text)):
         return []
     return _Parser(text, lang, text_key).run()
+
+
+# --- comparing the quantities of a text and its translation (check and correct share this) ---
+
+# English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
+_WEEKDAYS = {"monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7}
+_WEEKDAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_WEEKDAYS) + r")s?(?!\w)", re.IGNORECASE)
+# "hai bên" (both sides), "hai nước" (the two countries), "hai lần" (twice): a Vietnamese two
+# before these nouns is how the language says "both", "bilateral", "mutual", "twice"; English
+# need not write a number. Such a two left unmatched is not reported.
+VI_PAIR_NOUNS = _canon({"bên", "nước", "phía", "lần", "miền", "đảng", "dân tộc", "quốc gia",
+                        "chính phủ", "đoàn", "nhà nước", "phe", "chiều"})
+# Every month name a Vietnamese text may write after "tháng" (key style: lower case, traditional tones).
+VI_MONTH_NAMES = {**VI_MONTHS, "mười": 10, "mười một": 11, "mười hai": 12}
+# Scale words of both languages (key style).
+SCALES = {**EN_SCALES, **VI_SCALES}
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A quantity of one side without an equal on the other.
+
+    Parameters:
+        quantity: the draft's quantity (or, in :attr:`Comparison.missing`, the source's).
+        partner: the source's left-over quantity of the same kind it most likely renders, or None.
+        candidates: how many left-over source quantities of that kind there were.
+    """
+
+    quantity: Quantity
+    partner: Quantity | None = None
+    candidates: int = 0
+
+
+@dataclass
+class Comparison:
+    """How the quantities of a draft compare with its source's (see :func:`compare`).
+
+    Parameters:
+        matched: ``(source, draft)`` pairs of equal quantities.
+        unit_dropped: ``(source, draft)`` pairs of the same amount with a currency on one side only.
+        mismatched: draft quantities the source lacks, with their likely partner.
+        missing: source quantities the draft lacks (no partner left).
+        expected: how many source quantities count; found: how many of them the draft renders.
+    """
+
+    matched: list = field(default_factory=list)
+    unit_dropped: list = field(default_factory=list)
+    mismatched: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+    expected: int = 0
+    found: int = 0
+
+
+def _amounts(q) -> set:
+    values = (q.value, *q.alternatives)
+    if q.kind == "currency":
+        return {v[1] for v in values}
+    return set(values) if q.kind == "number" else set()
+
+
+def _unit_dropped(a, b) -> bool:
+    """An amount with a currency on one side, the same number without it on the other."""
+    return {a.kind, b.kind} == {"currency", "number"} and not _amounts(a).isdisjoint(_amounts(b))
+
+
+def _lone_one(q) -> bool:
+    """``1``, ``first``: English writes one as ``a``/``an``/``one``, first as ``đầu tiên``,
+    ``trước tiên``, ``lần đầu``, which are not all extracted: such a 1 alone proves nothing."""
+    return q.kind == "number" and q.value == 1
+
+
+def _decade(a, b) -> bool:
+    """``1990s`` = ``những năm 90`` / ``thập niên 90``: a decade written by its last two digits."""
+    for d, n in ((a, b), (b, a)):
+        if d.kind == "date" and n.kind == "number" and not n.ordinal and d.text.rstrip().endswith("s"):
+            year = getattr(d.value, "year", None)
+            if year and year % 10 == 0 and n.value == year % 100:
+                return True
+    return False
+
+
+def _weekday(q, lang: str, other_text: str, other_lang: str) -> bool:
+    """``thứ 6`` (a Vietnamese ordinal) naming a weekday the other text names (``Friday``)."""
+    if lang != "vi" or other_lang != "en" or q.kind != "number" or not q.ordinal:
+        return False
+    if not key(q.text).text.startswith(VI_THU):
+        return False
+    return any(_WEEKDAYS[w.group(1).lower()] == q.value for w in _WEEKDAY_WORD.finditer(other_text))
+
+
+_NEXT_WORDS = re.compile(r"[ \t]+([^\W\d_]+)(?:[ \t]+([^\W\d_]+))?")
+
+
+def _pair_idiom(q, lang: str, text: str) -> bool:
+    """A spelled Vietnamese two before a pair noun (``hai bên``, ``hai nước``, ``hai lần``)."""
+    if lang != "vi" or q.kind != "number" or not q.spelled or q.value != 2 or q.ordinal:
+        return False
+    words = key(q.text).text.split()[1:]  # the counted noun may end the quantity ("hai lần")
+    nxt = _NEXT_WORDS.match(text, q.end)
+    if nxt is not None:
+        words += [canonical_tones(w.lower()) for w in nxt.groups() if w]
+    return bool(words) and (words[0] in VI_PAIR_NOUNS or " ".join(words[:2]) in VI_PAIR_NOUNS)
+
+
+def _outside(quantities, spans):
+    """*quantities* not inside one of *spans* (``đánh thuế hai lần``: the term's number, no quantity)."""
+    if not spans:
+        return list(quantities)
+    return [q for q in quantities if not any(s <= q.start and q.end <= e for s, e in spans)]
+
+
+def compare(source: list, draft: list, *, source_text: str, draft_text: str, source_lang: str,
+            draft_lang: str, source_terms=(), draft_terms=()) -> Comparison:
+    """Compare the quantities of a source segment and its translation, by value.
+
+    Equal values match (``10,7`` = ``10.7``), a decade matches its last two digits (``1990s`` =
+    ``những năm 90``), ``thứ 6`` matches ``Friday``; quantities inside a glossary term's span
+    (``đánh thuế hai lần``) are the term's, and a spelled ``hai`` before a pair noun (``hai bên``)
+    is not a count; a lone 1 (``first``, ``one``) proves nothing either way.
+
+    Parameters:
+        source, draft: :func:`extract` results of the two texts.
+        source_text, draft_text: the texts; source_lang, draft_lang: ``vi`` or ``en``.
+        source_terms, draft_terms: ``(start, end)`` spans of glossary terms matched in each text.
+    """
+    source = _outside(source, source_terms)
+    out = Comparison(expected=len(source))
+    source = [s for s in source if not _weekday(s, source_lang, draft_text, draft_lang)]
+    draft = _outside(draft, draft_terms)
+    left_src, left_dft = list(source), []
+    for q in draft:
+        hit = next((s for s in left_src if s.same(q)), None) or next(
+            (s for s in left_src if _decade(s, q)), None)
+        if hit is None:
+            left_dft.append(q)
+        else:
+            left_src.remove(hit)
+            out.matched.append((hit, q))
+    for q in list(left_dft):
+        hit = next((s for s in left_src if _unit_dropped(s, q)), None)
+        if hit is not None:
+            left_src.remove(hit)
+            left_dft.remove(q)
+            out.unit_dropped.append((hit, q))
+    left_dft = [q for q in left_dft if not _weekday(q, draft_lang, source_text, source_lang)
+                and not _pair_idiom(q, draft_lang, draft_text)]
+    left_src = [s for s in left_src if not _pair_idiom(s, source_lang, source_text)]
+    out.found = out.expected - len(left_src)
+    for q in left_dft:
+        if _lone_one(q):
+            continue
+        same_kind = [s for s in left_src if s.kind == q.kind]
+        partner = same_kind[0] if same_kind else None
+        if partner is not None:
+            left_src.remove(partner)
+        out.mismatched.append(Mismatch(q, partner, len(same_kind)))
+    out.missing = [Mismatch(s) for s in left_src if not _lone_one(s)]
+    return out
+
+
+def render_value(q: Quantity, src: Quantity, lang: str) -> str | None:
+    """The draft quantity *q* rewritten with the value of *src* in the draft's convention and
+    scale (``81 triệu USD`` with ``US$18 million`` -> ``18 triệu USD``; ``ngày 8 tháng 6`` with
+    ``August 6`` -> ``ngày 6 tháng 8``); None when unsure.
+
+    Parameters:
+        q: a draft quantity; src: the source quantity it renders; lang: the draft's language.
+    """
+    if q.spelled or src.spelled:
+        return None
+    if q.kind == "date":
+        return _render_date(q, src, lang)
+    digits = re.search(r"\d[\d.,]*", q.text)
+    if digits is None:
+        return None
+    if q.kind in ("number", "percent") and src.kind == q.kind:
+        value, scale = src.value, 1
+    elif q.kind == "currency" and src.kind == "currency" and q.value[0] == src.value[0]:
+        word = re.match(r"\s*([^\W\d_]+)", q.text[digits.end():])
+        value = src.value[1]
+        scale = SCALES.get(canonical_tones(word.group(1).lower()), 1) if word else 1
+    else:
+        return None
+    number = Decimal(str(value)) / scale
+    whole, _, frac = f"{number:f}".partition(".")
+    frac = frac.rstrip("0")
+    thousands, decimal = (".", ",") if lang == "vi" else (",", ".")
+    if len(whole) > 4 or (len(whole) == 4 and re.search(r"\d[.,]\d{3}", digits.group())):
+        whole = f"{int(whole):,}".replace(",", thousands)
+    out = whole + (decimal + frac if frac else "")
+    return q.text[:digits.start()] + out + q.text[digits.end():]
+
+
+def _render_date(q: Quantity, src: Quantity, lang: str) -> str | None:
+    """A date whose parts are all written in digits, in the draft's order, given the source's
+    parts (the same parts known on both sides): ``ngày 8 tháng 6`` -> ``ngày 6 tháng 8``."""
+    a, b = q.value, src.value
+    if not isinstance(a, Date) or not isinstance(b, Date) or q.alternatives:
+        return None
+    if [x is None for x in a] != [x is None for x in b]:
+        return None
+    if lang == "vi":
+        order = [("day", a.day, b.day), ("month", a.month, b.month), ("year", a.year, b.year)]
+    else:
+        order = [("month", a.month, b.month), ("day", a.day, b.day), ("year", a.year, b.year)]
+    order = [part for part in order if part[1] is not None]
+    groups = list(re.finditer(r"\d+", q.text))
+    if len(groups) != len(order) or any(int(g.group()) != was for g, (_, was, _) in zip(groups, order)):
+        return None
+    out, pos = [], 0
+    for g, (_, _, new) in zip(groups, order):
+        out += [q.text[pos:g.start()], str(new)]
+        pos = g.end()
+    return "".join(out) + q.text[pos:]

@@ -20,6 +20,10 @@ A full stop does not end a sentence after:
 Tokenized text (IWSLT: ``word .``, ``. &quot;``) works as it is: a straight
 quote after a sentence end closes the sentence when a quotation is open (the
 quotes are counted from the start of the block), else it opens the next one.
+
+The word-token patterns the QA rules share live here too: :data:`WORD` (a run of letters,
+combining marks included: a Vietnamese syllable or an English word, NFC or NFD) and
+:data:`TOKEN` (a run of letters or digits).
 """
 from __future__ import annotations
 
@@ -66,6 +70,8 @@ Có Không Đã Sẽ Đang Cả Mỗi Mọi Nhiều Hôm Cuối Đầu Ba Bốn
 """.split())
 _OPENERS = {"en": _OPENERS_EN, "vi": _OPENERS_VI, None: _OPENERS_EN | _OPENERS_VI}
 
+WORD = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+TOKEN = re.compile(r"\w+")
 _ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{0,3})\Z")
 _LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]{1,4})[.)][ \t]+")
 _BLOCK = re.compile(r"\n[ \t\u00a0]*\n\s*")

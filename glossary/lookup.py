@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -139,6 +140,13 @@ def _forms(entries, langs):
                 yield e, lang, form, status
 
 
+@lru_cache(maxsize=1 << 17)
+def _form_keys(form: str) -> tuple[str, str, str]:
+    """A glossary form's written, match-key and folded comparison forms (cached: a server or an
+    editor looks up against the same forms again and again)."""
+    return normalize_form(form), match_key(form), fold(form)
+
+
 def _rank(r: tuple):
     """Order of results ``(kind, score, form, lang, status)`` (then the entry id)."""
     return KINDS.index(r[0]), -r[1], _STATUS_RANK[r[4]]
@@ -234,18 +242,19 @@ def lookup(query: str, entries, *, lang: str = "auto", limit: int = 10, store=No
 
     fuzzy_pool = []
     for eid, form_lang, form, status, keys in source.forms(langs, q, q_key, q_fold):
-        if (keys[0] if keys else normalize_form(form)) == q:
+        form_norm, form_key, form_fold = keys or _form_keys(form)
+        if form_norm == q:
             kind = "exact"
-        elif (keys[1] if keys else match_key(form)) == q_key:
+        elif form_key == q_key:
             kind = "normalized"
-        elif (keys[2] if keys else fold(form)) == q_fold:
+        elif form_fold == q_fold:
             kind = "folded"
         else:
-            fuzzy_pool.append((eid, form_lang, form, status, keys[2] if keys else None))
+            fuzzy_pool.append((eid, form_lang, form, status, form_fold))
             continue
         offer(eid, kind, SCORES[kind], form, form_lang, status)
     if len(q_fold) >= 4 and fuzzy_pool:
-        folds = [p[4] if p[4] is not None else fold(p[2]) for p in fuzzy_pool]
+        folds = [p[4] for p in fuzzy_pool]
         hits = process.extract(q_fold, folds, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None)
         for _, score, index in sorted(hits, key=lambda h: (-h[1], h[2])):
             eid, form_lang, form, status, _ = fuzzy_pool[index]

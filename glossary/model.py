@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 
 from corpus.normalize import nfc
 
-__all__ = ["TYPES", "LANGS", "STATUSES", "DETAIL_FIELDS", "Deprecated", "Entry", "normalize_form", "extra_key",
-           "split_extra_key"]
+__all__ = ["TYPES", "LANGS", "STATUSES", "DETAIL_FIELDS", "TEMPLATE_SLOT", "Deprecated", "Entry", "normalize_form",
+           "extra_key", "split_extra_key"]
 
 TYPES = ("person", "place", "office", "organisation", "treaty", "event", "phrase")
 LANGS = ("vi", "en")
 STATUSES = ("preferred", "admitted", "deprecated")
+# In a variant, stands for a person's name: the variant is admitted only before one.
+TEMPLATE_SLOT = "{name}"
 
 
 def normalize_form(text: str) -> str:
@@ -92,10 +94,16 @@ class Entry:
     def forms(self, lang: str, *, deprecated: bool = False) -> list[tuple[str, str]]:
         """``(form, status)`` pairs of *lang*: the preferred term, the admitted
         variants and, with *deprecated*, the deprecated forms; empty forms skipped."""
-        out = [(self.preferred(lang), "preferred")] + [(v, "admitted") for v in self.variants(lang)]
+        out = [(self.preferred(lang), "preferred")] + [(v, "admitted") for v in self.variants(lang)
+                                                        if TEMPLATE_SLOT not in v]
         if deprecated:
             out += [(d.form, "deprecated") for d in self.deprecated(lang)]
         return [(f, s) for f, s in out if f]
+
+    def templates(self, lang: str) -> list[str]:
+        """Admitted variants written with the :data:`TEMPLATE_SLOT` (``Chủ tịch {name}``): the form
+        is admitted only right before a person's name (a title used as an honorific)."""
+        return [v for v in self.variants(lang) if TEMPLATE_SLOT in v]
 
     def to_dict(self) -> dict:
         """A JSON-able dict (what the store keeps)."""

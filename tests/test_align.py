@@ -197,9 +197,51 @@ def test_lexicon_from_pairs(iwslt):
 def test_min_score_unpairs_weak_beads():
     vi = ["Ngày 31 tháng 1 năm 1950, hai nước thiết lập quan hệ ngoại giao.", "Trời hôm nay đẹp quá."]
     en = ["On January 31, 1950 the two countries established diplomatic ties.", "Stock prices fell sharply."]
-    strict = align(vi, en, min_score=0.999)
-    assert ([0], [0]) in [(b.vi, b.en) for b in strict.pairs]
-    assert all(b.score >= 0.999 for b in strict.pairs if b.vi and b.en)
+    good, bad = align(vi, en).pairs
+    assert good.score > 0.9 > bad.score  # the shared date is evidence; the other pair has none
+    strict = align(vi, en, min_score=0.9)
+    assert [(b.vi, b.en) for b in strict.pairs] == [([0], [0]), ([1], []), ([], [1])]
+
+
+@pytest.mark.parametrize("with_lexicon,min_auc", [(True, 0.85), (False, 0.65)])
+def test_scores_separate_good_beads_from_bad(iwslt, with_lexicon, min_auc):
+    """200 tst2013 lines, 40 English lines swapped for lines of another talk: the beads holding
+    them score lower than true pairs (every bead used to score 1.00), so --min-score filters."""
+    pairs = iwslt("tst2013")
+    vi, en = [v for v, _ in pairs[:200]], [e for _, e in pairs[:200]]
+    bad = set(random.Random(3).sample(range(200), 40))
+    for k in bad:
+        en[k] = pairs[600 + k][1]
+    lexicon = Lexicon.from_pairs(iwslt("tst2012")) if with_lexicon else None
+    result = align(vi, en, lexicon=lexicon)
+    good_s = [b.score for b in result.pairs if len(b.en) == 1 and b.vi == b.en and b.en[0] not in bad]
+    bad_s = [b.score for b in result.pairs if b.vi and b.en and any(j in bad for j in b.en)]
+    assert len(good_s) > 100 and len(bad_s) > 20
+    auc = sum(g > b for g in good_s for b in bad_s) / (len(good_s) * len(bad_s))
+    assert auc >= min_auc
+    kept = align(vi, en, lexicon=lexicon, min_score=0.3)
+    kept_bad = [b for b in kept.pairs if b.vi and b.en and any(j in bad for j in b.en)]
+    assert len(kept_bad) < len(bad_s) / 2
+
+
+def test_unrelated_documents_are_not_stored_as_parallel(iwslt, seed_paths, cli, tmp_path):
+    """22 lines of a TED talk against seed 000 (a Vietnamese news article): parallel mode used to
+    pair them at 1.00 each and store them as parallel; now it warns and mines them as comparable,
+    and --store keeps what it mined as comparable."""
+    talk = tmp_path / "talk.en"
+    talk.write_text("\n".join(e for _, e in iwslt("tst2013")[:22]) + "\n", encoding="utf-8")
+    res = cli("align", seed_paths["000"], talk, "--store")
+    assert res.exit_code == 0
+    assert "not a translation" in res.stderr and "kind comparable" in res.stderr
+    assert res.stdout.startswith("comparable alignment:")
+
+
+def test_auto_on_unrelated_files_prints_what_it_did(iwslt, seed_paths, cli, tmp_path):
+    six = tmp_path / "six.vi"
+    six.write_text("\n".join(v for v, _ in iwslt("tst2012")[:6]) + "\n", encoding="utf-8")
+    res = cli("align", six, seed_paths["001"], "--mode", "auto")
+    assert res.exit_code == 0
+    assert res.stdout.startswith("comparable alignment: 0 pairs") and "not a translation" in res.stderr
 
 
 # --- auto mode ---
@@ -240,9 +282,10 @@ def test_pair_documents_by_content(iwslt):
 
 
 def _bundled_matcher():
-    matcher_mod = pytest.importorskip("glossary.matcher")
-    tsv = pytest.importorskip("glossary.tsv")
-    return matcher_mod.Matcher(tsv.load_bundled())
+    from glossary.matcher import Matcher
+    from glossary.tsv import load_bundled
+
+    return Matcher(load_bundled())
 
 
 def test_pair_documents_by_name(tmp_path, iwslt):
@@ -288,19 +331,25 @@ def test_one_against_five_hundred(iwslt):
 
 
 @pytest.mark.parametrize("vi_text, en_text, needle", [
-    ("", "Hello there.\n\nHow are you today?", "the Vietnamese side is empty"),
-    ("Xin chào các bạn.\n\nHôm nay trời đẹp quá.", "   \n", "the English side is empty"),
-    ("", "", "both documents are empty"),
+    ("", "Hello there.\n\nHow are you today?", "talk.vi.txt: skipped: no text"),
+    ("Xin chào các bạn.\n\nHôm nay trời đẹp quá.", "   \n", "talk.en.txt: skipped: no text"),
+    ("", "", None),
     ("Good morning to all of you.\n\nThe weather is fine today.", "Hello there.\n\nHow are you today?",
      "both sides look English"),
 ])
 def test_build_stores_nothing_for_bad_pairs(tmp_path, store, vi_text, en_text, needle):
+    from corpus.errors import InputError
     from tm.build import build
 
     (tmp_path / "talk.vi.txt").write_text(vi_text, encoding="utf-8")
     (tmp_path / "talk.en.txt").write_text(en_text, encoding="utf-8")
+    if needle is None:  # nothing to store at all
+        with pytest.raises(InputError, match="no document with text"):
+            build(store, [tmp_path])
+        assert store.count_units() == 0
+        return
     report = build(store, [tmp_path])
-    assert [p["units"] for p in report.pairs] == [0]
+    assert [p["units"] for p in report.pairs] in ([0], [])
     assert any(needle in w for w in report.warnings), report.warnings
     assert store.count_units() == 0
 

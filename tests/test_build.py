@@ -115,3 +115,58 @@ def test_installed_console_script_builds_in_an_empty_folder(tmp_path):
                            capture_output=True, text=True)
     assert json.loads(stats.stdout)["documents"] == 3
     assert (tmp_path / "songngu.db").exists()
+
+
+def test_empty_file_is_refused_and_nothing_stored(cli, tmp_path, db_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    res = cli("build", empty)
+    assert res.exit_code == 2
+    [line] = [x for x in res.stderr.splitlines() if x.startswith("Error:")]
+    assert str(empty) in line and "no text" in line
+    if db_path.exists():  # an empty store may be left (the store-creation fault is another issue's)
+        assert json.loads(cli("stats", "--format", "json").stdout)["documents"] == 0
+
+
+def test_empty_file_in_a_folder_is_skipped_with_a_warning(cli, tmp_path, seed_paths):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "blank.txt").write_text("\n\n", encoding="utf-8")
+    (folder / "seed.vi.txt").write_bytes(seed_paths["000"].read_bytes())
+    res = cli("build", folder, "--format", "json")
+    assert res.exit_code == 0
+    report = json.loads(res.stdout)
+    assert [d["name"] for d in report["documents"]] == ["seed.vi.txt"]
+    assert any("blank.txt: skipped" in w for w in report["warnings"])
+
+
+def test_every_unpaired_document_is_warned(cli, tmp_path, iwslt):
+    """a.txt (English) and b.txt (Vietnamese), a real translation without numbers or names to
+    share: not paired by content, and each gets a warning saying how to pair it; named by the
+    rule they pair."""
+    pairs = [(v, e) for v, e in iwslt("tst2012")[:12]]
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("\n\n".join(e for _, e in pairs) + "\n", encoding="utf-8")
+    (folder / "b.txt").write_text("\n\n".join(v for v, _ in pairs) + "\n", encoding="utf-8")
+    report = json.loads(cli("build", folder, "--format", "json").stdout)
+    assert report["pairs"] == []
+    for name in ("a.txt", "b.txt"):
+        assert any(w.startswith(f"{name}: not paired") and "NAME.vi.txt" in w for w in report["warnings"])
+    (folder / "a.txt").rename(folder / "talk.en.txt")
+    (folder / "b.txt").rename(folder / "talk.vi.txt")
+    report = json.loads(cli("build", folder, "--format", "json").stdout)
+    assert [(p["vi"], p["en"], p["mode"]) for p in report["pairs"]] == [("talk.vi.txt", "talk.en.txt", "parallel")]
+    assert not any("not paired" in w for w in report["warnings"])
+
+
+def test_a_named_pair_that_is_no_translation_is_stored_as_comparable(cli, tmp_path, seed_paths, iwslt):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "news.vi.txt").write_bytes(seed_paths["000"].read_bytes())
+    (folder / "news.en.txt").write_text("\n\n".join(e for _, e in iwslt("tst2013")[:22]) + "\n", encoding="utf-8")
+    report = json.loads(cli("build", folder, "--format", "json").stdout)
+    assert [(p["vi"], p["mode"]) for p in report["pairs"]] == [("news.vi.txt", "comparable")]
+    assert any("not a translation" in w for w in report["warnings"])
+    kinds = json.loads(cli("stats", "--format", "json").stdout)["units_by_kind"]
+    assert kinds.get("parallel", 0) == 0

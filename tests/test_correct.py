@@ -15,7 +15,8 @@ from glossary.matcher import Matcher
 from glossary.model import Deprecated, Entry
 from glossary.tsv import load_bundled
 from tm.qa import conventions
-from tm.qa.correct import Corrector, correct, read_draft
+from corpus.reader import read_text_file
+from tm.qa.correct import Corrector, correct
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = Path(__file__).parent / "data" / "seed000_reference.vi.txt"
@@ -323,10 +324,27 @@ def test_crlf_and_bom_kept_byte_for_byte(tmp_path, cli, seed):
     old_lines, new_lines = raw.split(b"\r\n"), data.split(b"\r\n")
     assert len(old_lines) == len(new_lines)
     assert old_lines[1] == new_lines[1] and old_lines[6] == new_lines[6]  # the ruler and line 7
-    assert "\r\n" in read_draft(out).text and "\r\n" not in read_draft(out).text.replace("\r\n", "")
+    assert set(read_text_file(out).line_ends) == {"\r\n"}
     again = tmp_path / "again.vi.txt"
     assert cli("correct", out, "-o", again).exit_code == 0
     assert again.read_bytes() == data
+
+
+@pytest.mark.parametrize("ends", [["\r"], ["\r", "\n", "\r\n"]])
+def test_line_ends_kept_as_written(tmp_path, cli, seed, ends):
+    """Lone CR (old Mac) line ends, and a mix of them, come back as written, in the file and on
+    standard output; only the edited words change."""
+    lines = seed.rstrip("\n").split("\n")
+    raw = "".join(line + ends[k % len(ends)] for k, line in enumerate(lines)).encode("utf-8")
+    draft = tmp_path / "mt.vi.txt"
+    draft.write_bytes(raw)
+    out = tmp_path / "fixed.vi.txt"
+    assert cli("correct", draft, "-o", out).exit_code == 0
+    written = read_text_file(out)
+    assert written.line_ends == read_text_file(draft).line_ends
+    assert written.text != read_text_file(draft).text  # the seed has edits
+    printed = cli("correct", draft)
+    assert printed.stdout_bytes == out.read_bytes()
 
 
 def test_cli_formats(tmp_path, cli, seed_paths):

@@ -4,7 +4,7 @@ import unicodedata
 import pytest
 
 from corpus.normalize import (
-    MODERN, TRADITIONAL, canonical_tones, fold, fold_key, has_vietnamese_diacritics, key, match_key,
+    MODERN, TRADITIONAL, canonical_tones, fold, has_vietnamese_diacritics, key, match_key,
     nfc, tone_style,
 )
 
@@ -101,7 +101,6 @@ def test_nfd_input_gets_the_same_key():
 def test_fold(text, folded):
     assert fold(text) == folded
     assert fold(nfd(text)) == folded
-    assert fold_key(text) == folded
 
 
 def test_has_vietnamese_diacritics():

@@ -423,3 +423,20 @@ def test_a_store_in_a_read_only_folder_as_another_user(tmp_path, iwslt):
     finally:
         os.chmod(folder, 0o755)
         shutil.rmtree(top)
+
+
+def test_a_long_running_reader_sees_units_another_process_adds(db_path):
+    from tm.match import Matcher
+
+    writer, reader = open_store(db_path), open_store(db_path)
+    with writer.transaction():
+        writer.add_units([Unit("Hai nước ký hiệp định.", "The two countries signed the agreement.")])
+    first = reader.word_index()
+    assert [m.unit.en for m in Matcher(reader).search("The two countries signed an agreement.", top=1)]
+    with writer.transaction():
+        writer.add_units([Unit("Bộ trưởng thăm Hà Nội.", "The minister visited Hanoi.")])
+    assert reader.word_index() is not first
+    hits = Matcher(reader).search("The minister visited Hanoi.", top=1, min_score=90)
+    assert [m.unit.vi for m in hits] == ["Bộ trưởng thăm Hà Nội."]
+    writer.close()
+    reader.close()

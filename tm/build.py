@@ -1,4 +1,12 @@
-"""``songngu build``: documents in, translation units and glossary out, in one transaction."""
+"""``songngu build``: documents in, translation units and glossary out, in one transaction.
+
+Pairing rule (see :func:`tm.align.pair_documents`): ``NAME.vi.txt`` goes with ``NAME.en.txt``
+(also ``NAME-vi.md``/``NAME_en.txt``: any separator, any suffix) as a text and its translation;
+other documents pair by content, when they share enough facts (dates, amounts, names, glossary
+terms). Every document left unpaired is reported with a warning that says how to pair it.
+An empty file named on the command line is refused (nothing is stored); an empty file found
+in a folder is skipped with a warning.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -86,11 +94,19 @@ def build(store: Store, paths=None, *, progress=None) -> BuildReport:
     from tm.align import Lexicon, pair_documents
 
     files = bundled_corpus() if paths is None else expand_paths(paths)
-    docs = []
+    named = {Path(p) for p in paths or () if not Path(p).is_dir()}
+    docs, report = [], BuildReport()
     for i, path in enumerate(files, 1):
-        docs.append(load_document(path))
+        doc = load_document(path)
+        if not doc.sentences():
+            if path in named:
+                raise InputError(path, "no text to store (the file is empty or holds no sentences)")
+            report.warnings.append(f"{doc.name}: skipped: no text (empty or no sentences)")
+        else:
+            docs.append(doc)
         _tick(progress, i, len(files), "reading")
-    report = BuildReport()
+    if not docs:
+        raise InputError(paths[0] if paths else "corpus", "no document with text to store")
     with store.transaction():
         bundled = load_bundled()
         origins = store.glossary_origins()
@@ -106,9 +122,7 @@ def build(store: Store, paths=None, *, progress=None) -> BuildReport:
                 store.add_sentences(doc_id, sentences)
             report.documents.append(
                 {"name": doc.name, "lang": doc.lang, "sentences": len(sentences), "new": created})
-            if not sentences:
-                report.warnings.append(f"{doc.name}: empty (no sentences)")
-            elif doc.lang is None:
+            if doc.lang is None:
                 report.warnings.append(f"{doc.name}: language not recognised (neither Vietnamese nor English)")
 
         lexicon = None
@@ -117,19 +131,38 @@ def build(store: Store, paths=None, *, progress=None) -> BuildReport:
 
         doc_pairs = pair_documents(docs, matcher=matcher)
         for i, pair in enumerate(doc_pairs, 1):
-            units = _align_pair(pair, matcher, lexicon, report)
+            units, mode = _align_pair(pair, matcher, lexicon, report)
             added, merged = store.add_units(units)
             report.units_added += added
             report.units_merged += merged
-            report.pairs.append({"vi": pair.vi_doc.name, "en": pair.en_doc.name, "mode": pair.mode,
+            report.pairs.append({"vi": pair.vi_doc.name, "en": pair.en_doc.name, "mode": mode,
                                  "score": round(pair.score, 3), "units": len(units)})
             _tick(progress, i, len(doc_pairs), "aligning")
-        if len(docs) > 1 and not doc_pairs:
-            report.warnings.append("no Vietnamese document paired with an English one")
+        report.warnings += _unpaired(docs, doc_pairs)
     return report
 
 
-def _align_pair(pair, matcher, lexicon, report) -> list[Unit]:
+def _unpaired(docs, doc_pairs) -> list[str]:
+    """A warning for every document no other document pairs with, saying how to pair it."""
+    paired = {id(d) for p in doc_pairs for d in (p.vi_doc, p.en_doc)}
+    langs = {d.lang for d in docs}
+    out = []
+    for d in docs:
+        if id(d) in paired or d.lang is None:
+            continue  # an unknown language has its own warning
+        other = "en" if d.lang == "vi" else "vi"
+        if other not in langs:
+            why = f"no {'English' if other == 'en' else 'Vietnamese'} document among the inputs"
+        else:
+            why = "no document shares its name tag or enough of its facts (dates, amounts, names, terms)"
+        out.append(f"{d.name}: not paired ({why}); name a text and its translation NAME.vi.txt and "
+                   "NAME.en.txt to pair them")
+    return out
+
+
+def _align_pair(pair, matcher, lexicon, report) -> tuple[list[Unit], str]:
+    """The units of a document pair, and the mode they were aligned in (a pair named as a
+    translation that is none is mined as comparable, with a warning)."""
     from tm.align import align
 
     vi_sents, en_sents = pair.vi_doc.sentences(), pair.en_doc.sentences()
@@ -150,7 +183,7 @@ def _align_pair(pair, matcher, lexicon, report) -> list[Unit]:
                 "en": {"doc": pair.en_doc.name, "sentences": [en_sents[i].index for i in bead.en]},
             }],
         ))
-    return units
+    return units, result.mode
 
 
 def _tick(progress, done, total, stage):

@@ -394,6 +394,11 @@ class PGStore(SQLiteStore):
         keys.flush()
         return counts
 
+    def glossary_signature(self) -> tuple:
+        """See :meth:`tm.store.Store.glossary_signature`."""
+        return tuple(self.conn.execute(
+            "SELECT count(*), max(changed), coalesce(sum(length(data)), 0) FROM glossary").fetchone())
+
     # -- TMX units as written -------------------------------------------------
     def add_tmx_header(self, file: str, xml: str) -> int:
         self._units_lock()

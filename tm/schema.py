@@ -115,6 +115,35 @@ MIGRATIONS = [
     ) WITHOUT ROWID;
     CREATE INDEX gl_words_entry ON gl_words (entry_id);
     """,
+    # 4: web server (tm.web): users with hashed tokens, glossary edit history, per-project ignore rules
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('editor', 'translator')),
+        created TEXT NOT NULL
+    );
+    CREATE TABLE glossary_history (
+        id INTEGER PRIMARY KEY,
+        entry_id TEXT NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'deprecate', 'delete')),
+        user TEXT NOT NULL,
+        at TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX glossary_history_entry ON glossary_history(entry_id, id);
+    CREATE TABLE ignore_rules (
+        id INTEGER PRIMARY KEY,
+        project TEXT NOT NULL,
+        "check" TEXT NOT NULL,
+        text_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        user TEXT NOT NULL,
+        created TEXT NOT NULL,
+        UNIQUE (project, "check", text_key)
+    );
+    """,
 ]
 
 BACKFILL = {3: ("word_index", "glossary_keys")}

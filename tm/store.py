@@ -92,6 +92,10 @@ class Store(abc.ABC):
     def documents(self) -> list[dict]: ...
 
     @abc.abstractmethod
+    def sentences(self, lang: str, limit: int) -> list[str]:
+        """The text of the first *limit* stored document sentences in *lang*, in id order."""
+
+    @abc.abstractmethod
     def add_units(self, units: Iterable[Unit]) -> tuple[int, int]: ...
 
     @abc.abstractmethod
@@ -124,6 +128,10 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def glossary_count(self) -> int: ...
+
+    @abc.abstractmethod
+    def glossary_signature(self) -> tuple:
+        """A value that changes whenever an entry is added, changed or deleted (for caches)."""
 
     @abc.abstractmethod
     def glossary_forms(self, *, folded=()) -> list[tuple]:
@@ -320,6 +328,11 @@ class SQLiteStore(Store):
         )
         return cur.rowcount
 
+    def sentences(self, lang: str, limit: int) -> list[str]:
+        """See :meth:`Store.sentences`."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT text FROM sentences WHERE lang = ? ORDER BY id LIMIT ?", (lang, limit))]
+
     def documents(self) -> list[dict]:
         rows = self.conn.execute(
             "SELECT d.id, d.name, d.path, d.lang, d.title, count(s.id) FROM documents d "
@@ -452,11 +465,15 @@ class SQLiteStore(Store):
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM units").fetchone()[0]
 
     def word_index(self):
-        """The word index (:class:`tm.index.TokenIndex`), read only; one per store between writes."""
+        """The word index (:class:`tm.index.TokenIndex`), read only; the same object until units
+        are added (by this store or another process: a long-running reader sees them)."""
+        last = self.max_unit_id()
+        if self._index is not None and self._index_last != last:
+            self._drop_index()
         if self._index is None:
             from tm.index import TokenIndex
 
-            self._index = TokenIndex(self.conn)
+            self._index, self._index_last = TokenIndex(self.conn), last
         return self._index
 
     # -- glossary -----------------------------------------------------------
@@ -586,6 +603,10 @@ class SQLiteStore(Store):
     def glossary_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM glossary").fetchone()[0]
 
+    def glossary_signature(self) -> tuple:
+        """See :meth:`Store.glossary_signature`."""
+        return tuple(self.conn.execute("SELECT count(*), max(changed), total(length(data)) FROM glossary").fetchone())
+
     def glossary_forms(self, *, folded=()) -> list[tuple]:
         """See :meth:`Store.glossary_forms`."""
         cols = "SELECT entry_id, lang, pos, form, status, exact, norm, folded FROM gl_forms"
@@ -618,13 +639,6 @@ class SQLiteStore(Store):
         return sorted(out)
 
     # -- meta and stats -----------------------------------------------------
-    def get_meta(self, key: str, default=None):
-        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return default if row is None else row[0]
-
-    def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
     def stats(self) -> dict:
         one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         by_kind = {k: 0 for k in KINDS}
@@ -665,6 +679,109 @@ class SQLiteStore(Store):
         """Whether the store holds no unit, glossary entry or document."""
         return not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
                        for t in ("units", "glossary", "documents"))
+
+    # -- web server (tm.web): users, glossary edits with history, unit edits, ignore rules ----
+    def add_user(self, name: str, token_hash: str, role: str = "editor") -> None:
+        """Add a user of ``songngu serve`` (only the token's hash is kept)."""
+        self._require_tx()
+        if self.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
+            raise StoreError(f"{self.path}: user {name!r} already exists")
+        self.conn.execute("INSERT INTO users (name, token_hash, role, created) VALUES (?, ?, ?, ?)",
+                          (name, token_hash, role, now()))
+
+    def user_by_token(self, token_hash: str) -> dict | None:
+        """``{"name", "role"}`` of the user whose token hashes to *token_hash*, or None."""
+        row = self.conn.execute("SELECT name, role FROM users WHERE token_hash = ?", (token_hash,)).fetchone()
+        return None if row is None else {"name": row[0], "role": row[1]}
+
+    def glossary_entry(self, entry_id: str) -> dict | None:
+        """``{"entry": Entry, "origin", "created", "changed"}`` of one glossary entry, or None."""
+        from glossary.model import Entry
+
+        row = self.conn.execute("SELECT data, origin, created, changed FROM glossary WHERE id = ?",
+                                (entry_id,)).fetchone()
+        if row is None:
+            return None
+        return {"entry": Entry.from_dict(json.loads(row[0])), "origin": row[1], "created": row[2],
+                "changed": row[3]}
+
+    def save_glossary_entry(self, entry, *, user: str, action: str, origin: str = "web") -> None:
+        """Insert or replace one entry and record who changed it, when, before and after."""
+        self._require_tx()
+        old = self.conn.execute("SELECT data FROM glossary WHERE id = ?", (entry.id,)).fetchone()
+        self.upsert_glossary([entry], origin=origin)
+        self.conn.execute("INSERT INTO glossary_history (entry_id, action, user, at, before, after) "
+                          "VALUES (?, ?, ?, ?, ?, ?)",
+                          (entry.id, action, user, now(), old[0] if old else None, _dumps(entry.to_dict())))
+
+    def delete_glossary_entry(self, entry_id: str, *, user: str) -> bool:
+        """Delete one entry (its history is kept); False when there is none."""
+        self._require_tx()
+        old = self.conn.execute("SELECT data FROM glossary WHERE id = ?", (entry_id,)).fetchone()
+        if old is None:
+            return False
+        self.conn.execute("DELETE FROM glossary WHERE id = ?", (entry_id,))
+        self.conn.execute("INSERT INTO glossary_history (entry_id, action, user, at, before, after) "
+                          "VALUES (?, 'delete', ?, ?, ?, NULL)", (entry_id, user, now(), old[0]))
+        return True
+
+    def glossary_history(self, entry_id: str) -> list[dict]:
+        """The changes of one entry, oldest first: action, user, at, before and after (dicts or None)."""
+        rows = self.conn.execute("SELECT action, user, at, before, after FROM glossary_history "
+                                 "WHERE entry_id = ? ORDER BY id", (entry_id,))
+        return [{"action": a, "user": u, "at": at, "before": json.loads(b) if b else None,
+                 "after": json.loads(af) if af else None} for a, u, at, b, af in rows]
+
+    def replace_unit(self, unit_id: int, vi: str, en: str) -> Unit | None:
+        """Edit a unit's text: it is stored again under a new id (ids only grow, so the word index
+        catches up), keeping kind, score, provenance and properties; markup of an edited side is
+        dropped, and so is the unit's TMX record as read (``tmx_units``: the edit supersedes it).
+        Returns the new unit, or None when *unit_id* does not exist."""
+        self._require_tx()
+        old = self.get_units([unit_id])
+        if not old:
+            return None
+        old = old[0]
+        vi_key, en_key = match_key(vi), match_key(en)
+        if not vi_key or not en_key:
+            raise StoreError(f"{self.path}: unit {unit_id}: both sides need text")
+        clash = self.conn.execute("SELECT id FROM units WHERE vi_key = ? AND en_key = ? AND id != ?",
+                                  (vi_key, en_key, unit_id)).fetchone()
+        if clash:
+            raise StoreError(f"{self.path}: unit {clash[0]} already holds this pair")
+        self.conn.execute("DELETE FROM units WHERE id = ?", (unit_id,))
+        self.add_units([Unit(vi, en, kind=old.kind, score=old.score, provenance=old.provenance,
+                             created=old.created, changed=now(),
+                             vi_markup=old.vi_markup if vi == old.vi else None,
+                             en_markup=old.en_markup if en == old.en else None,
+                             props={**old.props, "replaces": unit_id})])  # indexed under its new id
+        return self.get_units([self.max_unit_id()])[0]
+
+    def delete_unit(self, unit_id: int) -> bool:
+        """Delete one unit; False when there is none. Its ids stay in the word index, whose readers
+        skip units that are gone."""
+        self._require_tx()
+        return self.conn.execute("DELETE FROM units WHERE id = ?", (unit_id,)).rowcount > 0
+
+    def add_ignore_rule(self, project: str, check: str, text: str, user: str) -> int:
+        """Ignore findings of *check* on *text* (compared by match key) in *project*; returns the rule id."""
+        self._require_tx()
+        self.conn.execute('INSERT OR IGNORE INTO ignore_rules (project, "check", text_key, text, user, created) '
+                          "VALUES (?, ?, ?, ?, ?, ?)", (project, check, match_key(text), text, user, now()))
+        return self.conn.execute('SELECT id FROM ignore_rules WHERE project = ? AND "check" = ? AND text_key = ?',
+                                 (project, check, match_key(text))).fetchone()[0]
+
+    def ignore_rules(self, project: str) -> list[dict]:
+        """The ignore rules of *project*: id, check, text, text_key, user, created."""
+        rows = self.conn.execute('SELECT id, "check", text, text_key, user, created FROM ignore_rules '
+                                 "WHERE project = ? ORDER BY id", (project,))
+        keys = ("id", "check", "text", "text_key", "user", "created")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def delete_ignore_rule(self, project: str, rule_id: int) -> bool:
+        self._require_tx()
+        return self.conn.execute("DELETE FROM ignore_rules WHERE project = ? AND id = ?",
+                                 (project, rule_id)).rowcount > 0
 
     def close(self) -> None:
         self._drop_index()

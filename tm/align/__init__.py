@@ -16,7 +16,8 @@ from tm.align.comparable import mine
 from tm.align.lexicon import Lexicon
 from tm.align.model import Alignment, Bead, DocPair
 from tm.align.pairing import pair_documents
-from tm.align.lengthmodel import RATIO
+from tm.align.lengthmodel import RATIO, length_cost
+from tm.align.dp import BEADS
 from tm.align.parallel import WEIGHTS, align_parallel, features
 
 __all__ = ["align", "Alignment", "Bead", "DocPair", "Lexicon", "pair_documents", "AlignError", "MODES"]
@@ -30,6 +31,18 @@ MAX_COUNT_RATIO = 5.0
 # on shuffled IWSLT lines 0% agree.
 AUTO_LENGTH = (0.7, 1.4)
 AUTO_AGREE = 0.4
+# A bead's score: logistic(SCORE_SLOPE * (evidence - SCORE_CENTRE)), evidence as in
+# :func:`_scored_beads`. On IWSLT tst2013 windows of 30-300 lines, real 1-1 pairs have a
+# median evidence of -0.75..-0.6 with the tst2012 lexicon, -0.14..0.22 without one; the same
+# lines shuffled -1.31..-1.03 and -1.15..-0.33 (tests/test_align.py::test_scores_separate_good_beads_from_bad).
+SCORE_SLOPE = 3.0
+SCORE_CENTRE = -0.6
+# Documents whose pairs (at least 3) score below this at the median share too little to be a
+# text and its translation (IWSLT windows of 8-300 lines: 0.57-0.95 without a lexicon; 22 lines
+# of a TED talk against seed 000: 0.14; seed 000 against 002, an article on the same events: 0.24).
+MIN_MEDIAN_SCORE = 0.3
+# parallel mode: a translation this many times shorter or longer than expected is refused as one.
+PARALLEL_LENGTH = (0.5, 2.0)
 
 
 class AlignError(SongnguError):
@@ -71,11 +84,20 @@ def _check(vi, en, mode, warnings) -> str:
     return mode
 
 
-def _looks_parallel(vi_side, en_side, path) -> tuple[bool, str]:
-    """Whether a parallel alignment is believable, and why not."""
+def _looks_parallel(vi_side, en_side, path, beads, mode) -> tuple[bool, str]:
+    """Whether a parallel alignment is believable, and why not. ``parallel`` mode (the user
+    says the documents are a translation) refuses only clear cases: lengths far apart, pairs
+    that share almost nothing; ``auto`` also wants close lengths and agreeing numbers."""
+    scores = [b.score for b in beads if b.vi and b.en]
+    if len(scores) >= 3 and float(np.median(scores)) < MIN_MEDIAN_SCORE:
+        return False, (f"its sentence pairs score {float(np.median(scores)):.2f} at the median: "
+                       "they share too little")
     ratio = en_side.cum[-1] / (vi_side.cum[-1] * RATIO)
-    if not AUTO_LENGTH[0] <= ratio <= AUTO_LENGTH[1]:
+    lo, hi = PARALLEL_LENGTH if mode == "parallel" else AUTO_LENGTH
+    if not lo <= ratio <= hi:
         return False, f"the English side is {ratio:.2f} times the expected length of a translation"
+    if mode == "parallel":
+        return True, ""
     with_q = agree = 0
     for di, dj, i, j in path:
         a = [q for x in vi_side.anchors[i - di:i] for q in x.quantities]
@@ -90,13 +112,19 @@ def _looks_parallel(vi_side, en_side, path) -> tuple[bool, str]:
 
 
 def _scored_beads(path, cost) -> list[Bead]:
-    """Beads with their score: the logistic of how much cheaper the pair is than leaving
-    its sentences unpaired."""
+    """Beads with their score: the logistic of the bead's net evidence (the weight of the facts
+    its sides share less the weight of those left unexplained) as a share of the facts it holds,
+    less a third of its length misfit (see :data:`SCORE_SLOPE`)."""
     costs, apart = cost.beads(path)
-    gain = np.clip(apart - costs, -50.0, 50.0)
     beads = []
-    for (di, dj, i, j), g in zip(path, gain.tolist()):
-        score = 1.0 / (1.0 + math.exp(-g)) if di and dj else 0.0
+    for (di, dj, i, j), c, a in zip(path, costs.tolist(), apart.tolist()):
+        score = 0.0
+        if di and dj:
+            miss = a - (di + dj) * cost.prior[1]
+            lc = float(length_cost(cost.vi.cum[i] - cost.vi.cum[i - di], cost.en.cum[j] - cost.en.cum[j - dj]))
+            reward = cost.prior[BEADS.index((di, dj))] + miss + lc - c
+            evidence = (reward - miss) / max(miss, 1.0) - lc / 3
+            score = 1.0 / (1.0 + math.exp(-SCORE_SLOPE * (evidence - SCORE_CENTRE)))
         beads.append(Bead(list(range(i - di, i)), list(range(j - dj, j)), round(score, 4)))
     return beads
 
@@ -141,9 +169,9 @@ def align(vi: list[str], en: list[str], *, mode: str = "parallel", matcher=None,
     if use in ("parallel", "auto"):
         vi_side, en_side = features(vi, "vi", matcher), features(en, "en", matcher)
         path, cost = align_parallel(vi_side, en_side, lexicon, weights or WEIGHTS)
-        ok, why = (True, "") if use == "parallel" else _looks_parallel(vi_side, en_side, path)
+        beads = _scored_beads(path, cost)
+        ok, why = _looks_parallel(vi_side, en_side, path, beads, use)
         if ok:
-            beads = _scored_beads(path, cost)
             if min_score is not None:
                 beads = _split_low(beads, min_score)
             return Alignment(beads, "parallel", warnings)

@@ -18,20 +18,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from corpus.errors import InputError, SongnguError
+from corpus.errors import InputError
+from corpus.segment import TOKEN, WORD
+from corpus.spans import Spans, overlaps as _overlaps
 from corpus.normalize import (MODERN, TRADITIONAL, canonical_tones, has_vietnamese_diacritics, key, match_key,
                               tone_style)
 from glossary.matcher import paused_gc
 from tm.qa.garbled import MIN_SYLLABLES, find_garbled, finder_for
-from tm.qa.pairing import Pairing, Segment, pair
+from tm.qa.pairing import Pairing, Segment, pair, resolve_languages
+from tm.qa.termspans import project_missing, rendered_elsewhere, source_terms, whole_word_matches
 
-__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker", "check_texts",
+__all__ = ["CHECKS", "SEVERITIES", "Finding", "SegmentStats", "Report", "Checker",
            "resolve_languages"]
 
 SEVERITIES = ("error", "warning", "info")
 
 CHECKS = {
     "term-missing": "a glossary term of the source has no preferred or admitted form in the draft",
+    "term-mistranslated": "the draft span that renders a source term differs from the glossary's forms",
     "term-deprecated": "a deprecated or wrong variant of a glossary term is used",
     "term-untranslated": "a term stands in the draft in its source-language form",
     "garbled-term": "a span looks like a glossary term with syllables missing, extra or reordered",
@@ -45,7 +49,7 @@ CHECKS = {
     "mixed-tone-style": "old (hòa) and new (hoà) tone-mark placement mixed in one document",
 }
 
-_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+_WORD = WORD
 # A segment needs this many words before its language is judged on its own.
 _LANGID_MIN_WORDS = 5
 # Identical source and draft of fewer words may be a name or a code ("Kim Yong-nam.", "OK").
@@ -54,13 +58,12 @@ _IDENTICAL_MIN_WORDS = 3
 # "aid" may be "hỗ trợ"): their absence is a warning, a missing name an error.
 _CONTEXTUAL_TYPES = {"office", "phrase"}
 _QUANTITY_CHECK = {"date": "date-mismatch", "currency": "currency-mismatch"}
-_SYLLABLE = re.compile(r"\w+")
+_SYLLABLE = TOKEN
 _DIGIT = re.compile(r"\d")
+# A located rendering of a source term is reported at its span from this confidence on.
+MIN_LOCATED = 0.4
 # A garbled span holds at least this many syllables of the form it garbles (see tm.qa.garbled).
 _GARBLE_MIN_HITS = 3
-# English weekday names and the Vietnamese ordinals that name them (thứ 2 = Monday … thứ 7 = Saturday).
-_WEEKDAYS = {"monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7}
-_WEEKDAY_WORD = re.compile(r"(?<!\w)(" + "|".join(_WEEKDAYS) + r")s?(?!\w)", re.IGNORECASE)
 
 
 @dataclass
@@ -161,32 +164,6 @@ class Report:
         return "\n".join(lines)
 
 
-def _other(lang: str) -> str:
-    return "en" if lang == "vi" else "vi"
-
-
-def resolve_languages(draft: str, source: str | None, src_lang: str | None) -> tuple[str, str]:
-    """``(draft language, source language)``: given, or detected from the texts.
-
-    Without a source the "source language" is the other one, whose term forms
-    should not stand in the draft.
-    """
-    from corpus.langid import detect
-
-    if src_lang:
-        if src_lang not in ("vi", "en"):
-            raise SongnguError(f"unknown source language “{src_lang}”: use vi or en")
-        return _other(src_lang), src_lang
-    if source is not None:
-        lang = detect(source)
-        if lang:
-            return _other(lang), lang
-    lang = detect(draft)
-    if lang:
-        return lang, _other(lang)
-    raise SongnguError("cannot tell the language of the texts: give --src-lang vi or --src-lang en")
-
-
 def _terms(matches) -> list:
     """Glossary *matches* without acronyms matched in lower case (``us`` is not ``US``)."""
     return [m for m in matches if not (len(m.form) <= 6 and m.form.isupper() and not m.text.isupper())]
@@ -219,13 +196,9 @@ def _target_keys(entry, lang: str) -> set[str]:
     return {match_key(form) for form, _ in entry.forms(lang)}
 
 
-def _overlaps(a_start, a_end, spans) -> bool:
-    return any(a_start < e and s < a_end for s, e in spans)
-
-
 def _outside(matches, quantities) -> list:
     """*matches* not inside an amount of money: the ``US`` of ``US$10.7 million`` is no term."""
-    money = [(q.start, q.end) for q in quantities if q.kind == "currency"]
+    money = Spans((q.start, q.end) for q in quantities if q.kind == "currency")
     return [m for m in matches if not _overlaps(m.start, m.end, money)] if money else matches
 
 
@@ -267,13 +240,14 @@ class Checker:
         matcher: a ready :class:`glossary.matcher.Matcher` over *entries* (built when None).
     """
 
-    def __init__(self, entries=None, *, matcher=None):
+    def __init__(self, entries=None, *, matcher=None, projector=None):
         if matcher is None:
             from glossary.matcher import Matcher
 
             matcher = Matcher(list(entries or []))
         self.matcher = matcher
         self._by_id = None
+        self._projector = projector
 
     def check(self, draft: str, source: str | None = None, *, src_lang: str | None = None,
               draft_name: str = "draft", source_name: str = "source") -> Report:
@@ -291,7 +265,7 @@ class Checker:
         with paused_gc():  # a collection would walk the glossary's indexes: seconds for a large one
             draft_lang, source_lang = resolve_languages(draft, source, src_lang)
             pairing = pair(draft, source, draft_lang=draft_lang, source_lang=source_lang,
-                           matcher=self.matcher)
+                           matcher=self.matcher, names=(draft_name, source_name))
             return self.check_pairing(pairing, draft_lang, source_lang)
 
     def check_pairing(self, pairing: Pairing, draft_lang: str, source_lang: str) -> Report:
@@ -335,9 +309,11 @@ class Checker:
         src_q = extract(seg.source, sl, text_key=text_keys[0]) if seg.source else []
         # A spelled number ("hai") is only compared when the source has quantities.
         dft_q = extract(text, dl, text_key=text_keys[1]) if text and (src_q or _DIGIT.search(text)) else []
-        draft_matches = _outside(terms(text, dl), dft_q) if text else []
+        draft_matches = whole_word_matches(text, _outside(terms(text, dl), dft_q), self.projector.units, dl,
+                                           self.matcher) \
+            if text else []
         good = [m for m in draft_matches if m.status != "deprecated"]
-        taken = [(m.start, m.end) for m in draft_matches]
+        taken = Spans((m.start, m.end) for m in draft_matches)
         stats.terms_seen = len(draft_matches)
         rendered = Counter(m.entry.id for m in good)
 
@@ -366,15 +342,18 @@ class Checker:
                                f"it, but {_LANG_NAME[dl]} texts should write “{preferred}”"))
         renderings = []
         if seg.source:
-            src_matches = [m for m in _outside(terms(seg.source, sl), src_q)
-                           if not _generic_use(m)]
+            src_matches = [m for m in _outside(source_terms(self.matcher, seg.source, sl, terms(seg.source, sl)),
+                                               src_q) if not _generic_use(m)]
             expected = Counter(m.entry.id for m in src_matches)
             if text:
-                garbled = self._garbled_expected(text, text_keys[1], draft_matches, expected, rendered, dl)
+                garbled = [g for g in self._garbled_expected(text, text_keys[1], draft_matches, expected,
+                                                             rendered, dl)
+                           if not self.projector.units.cuts(text, g.start, g.end, g.form)]
                 out += self._garbled(seg, garbled, taken, rendered, stats, dl)
-            out += self._missing_terms(seg, src_matches, good, rendered, dl, stats)
+            out += self._missing_terms(seg, src_matches, good, rendered, dl, stats, draft_matches, taken)
             renderings = _renderings(seg, src_matches, good)
-            out += _quantities(seg, sl, dl, stats, src_q, dft_q)
+            out += _quantities(seg, sl, dl, stats, src_q, dft_q, [(m.start, m.end) for m in src_matches],
+                               [(m.start, m.end) for m in draft_matches])
             out += _untranslated_segment(seg, sl, keys)
         elif text:
             out += self._garbled(seg, find_garbled(text, self.matcher, dl, matches=draft_matches),
@@ -428,7 +407,7 @@ class Checker:
         (*quantities*: the draft's, whose amounts of money hold no term; *terms*: a :class:`_Found`)."""
         if not text:
             return []
-        spans = [(m.start, m.end) for m in good]
+        spans = Spans((m.start, m.end) for m in good)
         out = []
         for m in _outside(terms(text, sl), quantities):
             if _overlaps(m.start, m.end, spans) or match_key(m.text) in _target_keys(m.entry, dl):
@@ -438,8 +417,28 @@ class Checker:
             out.append(m)
         return out
 
-    def _missing_terms(self, seg, src_matches, good, rendered, dl, stats) -> list[Finding]:
+    @property
+    def projector(self):
+        """The :class:`tm.qa.projection.Projector` (glossary lexicon only unless one was given)."""
+        if self._projector is None:
+            from tm.qa.projection import Projector
+
+            self._projector = Projector(self.matcher)
+        return self._projector
+
+    def _missing_terms(self, seg, src_matches, good, rendered, dl, stats, draft_matches=(), taken=()) -> list[Finding]:
         out = []
+        for eid in {m.entry.id for m in src_matches}:
+            n = sum(1 for m in src_matches if m.entry.id == eid)
+            if rendered[eid] < n:
+                rendered[eid] += rendered_elsewhere(self._entry(eid), seg.draft, good, dl)
+        located = {}
+        if dl == "vi" and seg.draft:
+            spans = {(g.start, g.end) for g in good}
+            for p in project_missing(self.projector, seg.source, seg.draft, src_matches, good, draft_matches,
+                                     [t for t in taken if t not in spans], have=rendered):
+                if p.confidence >= MIN_LOCATED:
+                    located.setdefault(p.entry.id, []).append(p)
         expected = Counter(m.entry.id for m in src_matches)
         correct = Counter(m.entry.id for m in good)
         stats.terms_expected = sum(expected.values())
@@ -457,15 +456,24 @@ class Checker:
                 continue
             preferred = m.entry.preferred(dl)
             times = f" ({n} in the source, {n - missing} in the draft)" if n > 1 else ""
-            start, end, msg = 0, len(seg.draft), ""
+            start, end, msg, confused = 0, len(seg.draft), "", False
             for c in good:
                 if c.entry.id in m.entry.confused_with and c.entry.id not in expected:
-                    start, end = c.start, c.end
+                    start, end, confused = c.start, c.end, True
                     msg = f"; “{c.text}” is “{c.entry.preferred('en')}”, often confused with it"
                     break
             if eid in draft_ids and not msg:
                 msg = "; found fewer times than in the source"
             severity = "warning" if m.entry.type in _CONTEXTUAL_TYPES else "error"
+            for p in ([] if confused else located.get(eid, [])[:missing]):
+                missing -= 1
+                p_start, p_end = p.report_start if p.report_start is not None else p.start, p.report_end or p.end
+                out.append(Finding("term-mistranslated", severity, seg.number, p_start, p_end,
+                                   seg.draft[p_start:p_end], p.form,
+                                   f"“{m.text}” is rendered “{p.text}”: the glossary has “{p.form}” "
+                                   f"({p.describe()}; confidence {p.confidence:.2f})", p.source_span))
+            if missing <= 0:
+                continue
             out.append(Finding("term-missing", severity, seg.number, start, end, seg.draft[start:end],
                                preferred, f"“{m.text}” should be translated “{preferred}”{times}{msg}",
                                (m.start, m.end)))
@@ -500,7 +508,7 @@ def _garble_detail(g) -> str:
 
 def _demonyms(entry, text: str, good) -> int:
     """English adjectives of a place in *text*: ``North Korean``, ``Chinese``, ``Vietnamese``."""
-    spans = [(g.start, g.end) for g in good]
+    spans = Spans((g.start, g.end) for g in good)
     found = set()
     for form, _ in entry.forms("en"):
         if len(form) < 4 or form.isupper():
@@ -629,77 +637,28 @@ def _foreign_segment(seg, sl, dl) -> list[Finding]:
     return []
 
 
-def _amounts(q) -> set:
-    values = (q.value, *q.alternatives)
-    if q.kind == "currency":
-        return {v[1] for v in values}
-    return set(values) if q.kind == "number" else set()
-
-
-def _unit_dropped(a, b) -> bool:
-    """An amount with a currency on one side, the same number without it on the other."""
-    return {a.kind, b.kind} == {"currency", "number"} and not _amounts(a).isdisjoint(_amounts(b))
-
-
-def _lone_one(q) -> bool:
-    """``1``, ``first``: English writes one as ``a``/``an``/``one``, first as ``đầu tiên``,
-    ``trước tiên``, ``lần đầu``, which are not all extracted: such a 1 alone proves nothing."""
-    return q.kind == "number" and q.value == 1
-
-
-def _decade(a, b) -> bool:
-    """``1990s`` = ``những năm 90`` / ``thập niên 90``: a decade written by its last two digits."""
-    for d, n in ((a, b), (b, a)):
-        if d.kind == "date" and n.kind == "number" and not n.ordinal and d.text.rstrip().endswith("s"):
-            year = getattr(d.value, "year", None)
-            if year and year % 10 == 0 and n.value == year % 100:
-                return True
-    return False
-
-
-def _weekday(q, lang: str, other_text: str, other_lang: str) -> bool:
-    """``thứ 6`` (a Vietnamese ordinal) naming a weekday the other text names (``Friday``)."""
-    if lang != "vi" or other_lang != "en" or q.kind != "number" or not q.ordinal:
-        return False
-    if not match_key(q.text).startswith("thứ"):
-        return False
-    return any(_WEEKDAYS[w.group(1).lower()] == q.value for w in _WEEKDAY_WORD.finditer(other_text))
-
-
-def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
-    """Numbers, dates and amounts compared by value (``10,7`` = ``10.7``).
+def _quantities(seg, sl, dl, stats, src, dft, src_terms=(), dft_terms=()) -> list[Finding]:
+    """Numbers, dates and amounts compared by value (:func:`corpus.quantities.compare`).
 
     A mismatch is an error when written in digits, a warning when a number word
     is involved (translators render ``two of them`` as ``cả hai`` and the like)
     or when only the currency is missing on one side. *src*, *dft*: the
-    quantities (:func:`corpus.quantities.extract`) of the source and draft segments.
+    quantities (:func:`corpus.quantities.extract`) of the source and draft segments;
+    *src_terms*, *dft_terms*: spans of glossary terms, whose numbers are the terms'.
     """
-    stats.quantities_expected = len(src)
-    left_src, left_dft, out = list(src), [], []
-    for q in dft:
-        hit = next((s for s in left_src if s.same(q)), None) or next(
-            (s for s in left_src if _decade(s, q)), None)
-        if hit is None:
-            left_dft.append(q)
-        else:
-            left_src.remove(hit)
-    for q in list(left_dft):
-        hit = next((s for s in left_src if _unit_dropped(s, q)), None)
-        if hit is not None:
-            left_src.remove(hit)
-            left_dft.remove(q)
-            out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
-                               f"the amount matches “{hit.text}” of the source but one side names no currency",
-                               (hit.start, hit.end)))
-    left_dft = [q for q in left_dft if not _weekday(q, dl, seg.source, sl)]
-    left_src = [s for s in left_src if not _weekday(s, sl, seg.draft, dl)]
-    stats.quantities_matched = len(src) - len(left_src)
-    for q in left_dft:
-        if _lone_one(q):
-            continue
-        partner = next((s for s in left_src if s.kind == q.kind), None)
+    from corpus.quantities import compare
+
+    cmp = compare(src, dft, source_text=seg.source, draft_text=seg.draft, source_lang=sl, draft_lang=dl,
+                  source_terms=src_terms, draft_terms=dft_terms)
+    stats.quantities_expected, stats.quantities_matched = cmp.expected, cmp.found
+    out = []
+    for hit, q in cmp.unit_dropped:
+        out.append(Finding("currency-mismatch", "warning", seg.number, q.start, q.end, q.text, hit.text,
+                           f"the amount matches “{hit.text}” of the source but one side names no currency",
+                           (hit.start, hit.end)))
+    for mis in cmp.mismatched:
+        q, partner = mis.quantity, mis.partner
         if partner is not None:
-            left_src.remove(partner)
             msg = f"“{q.text}” in the draft, “{partner.text}” in the source"
         else:
             msg = f"“{q.text}” is not in the source"
@@ -707,9 +666,8 @@ def _quantities(seg, sl, dl, stats, src, dft) -> list[Finding]:
         out.append(Finding(_QUANTITY_CHECK.get(q.kind, "number-mismatch"), "warning" if spelled else "error",
                            seg.number, q.start, q.end, q.text, partner.text if partner else None, msg,
                            (partner.start, partner.end) if partner else None))
-    for s in left_src:
-        if _lone_one(s):
-            continue
+    for mis in cmp.missing:
+        s = mis.quantity
         out.append(Finding(_QUANTITY_CHECK.get(s.kind, "number-mismatch"), "warning" if s.spelled else "error",
                            seg.number, 0, len(seg.draft), seg.draft, s.text,
                            f"“{s.text}” of the source is missing from the draft", (s.start, s.end)))
@@ -742,9 +700,3 @@ def _mixed_tone_style(segments) -> list[Finding]:
                                f"{label[style]} tone mark in a document written in the {label[major]} "
                                f"({counts[major]} words against {counts[style]})"))
     return out
-
-
-def check_texts(draft: str, source: str | None = None, *, entries=None, matcher=None,
-                src_lang: str | None = None) -> Report:
-    """Shortcut: ``Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)``."""
-    return Checker(entries, matcher=matcher).check(draft, source, src_lang=src_lang)

@@ -21,6 +21,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from corpus.normalize import MODERN, TRADITIONAL, canonical_tones, key, nfc, tone_style
+from corpus.quantities import VI_MONTH_NAMES, VI_SCALES
+from corpus.segment import WORD
+from corpus.spans import Spans, overlaps as _overlaps
 
 __all__ = ["Fix", "currency_fixes", "date_fixes", "tone_fixes", "document_style", "convention_fixes",
            "month_number", "STYLES"]
@@ -48,15 +51,14 @@ class Fix:
     message: str = ""
 
 
-_MONTHS = {
-    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7,
-    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
-}
+_MONTHS = VI_MONTH_NAMES  # key style: lower case, traditional tones
 _MONTH_WORD = "|".join(sorted((w.replace(" ", r"\s+") for w in _MONTHS), key=len, reverse=True))
 _MONTH = rf"(?:{_MONTH_WORD}|0?[1-9]|1[0-2])(?![\w])"
 _GAP = r"[ \t]+"  # keys have single spaces; never cross a line
 _NUM = r"\d+(?:[.,]\d+)*"
-_SCALE = r"(?:nghìn tỷ|nghìn tỉ|ngàn tỷ|nghìn|ngàn|triệu|tỷ|tỉ)"
+# scale words (corpus.quantities.VI_SCALES), compounds first ("nghìn tỷ": a thousand billion)
+_SCALE = "(?:" + "|".join(sorted({f"{a} {b}" for a in VI_SCALES for b in VI_SCALES if VI_SCALES[a] < VI_SCALES[b]}
+                                 | set(VI_SCALES), key=len, reverse=True)) + ")"
 
 _AMOUNT_DOLLAR = re.compile(rf"(?<![\w.,])({_NUM})(?:{_GAP}({_SCALE}))?[ \t]?(?:us)?\$(?![\w$])")
 _DOLLAR_AMOUNT = re.compile(rf"(?<![\w$])(?:us[ \t]?)?\$[ \t]?({_NUM})(?:{_GAP}({_SCALE}))?(?![\w.,]\d)")
@@ -74,7 +76,18 @@ _TIME_BEFORE = re.compile(
 # A range without "từ" after these words stays a range as written ("trong các ngày 5-7").
 _RANGE_KEEP_BEFORE = re.compile(r"(?<!\w)(?:trong|vào|các|những|suốt|hai|ba|mấy)[ \t]+$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“(\[]\s*)$")
-_WORDS = re.compile(r"(?:[^\W\d_]|[\u0300-\u036f])+")
+_WORDS = WORD
+
+
+# How far back the context rules look (their patterns end at the match): a bounded window keeps
+# a one-line draft of a megabyte linear.
+_LOOK_BACK = 80
+
+
+def _before(rx, text: str, pos: int):
+    """*rx* (a pattern anchored at its end) searched in the text just before *pos*; ``^`` still
+    means the real start of *text*."""
+    return rx.search(text, max(0, pos - _LOOK_BACK), pos)
 
 
 def month_number(word: str) -> int | None:
@@ -86,10 +99,6 @@ def month_number(word: str) -> int | None:
     return _MONTHS.get(w)
 
 
-def _overlaps(start, end, spans) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
 def currency_fixes(text: str) -> list[Fix]:
     """``$`` amounts written the Vietnamese news way (``18 triệu USD``).
 
@@ -98,11 +107,13 @@ def currency_fixes(text: str) -> list[Fix]:
     """
     k = key(text)
     out: list[Fix] = []
+    taken = Spans()
     for rx in (_AMOUNT_DOLLAR, _DOLLAR_AMOUNT):
         for m in rx.finditer(k.text):
             start, end = k.span(m.start(), m.end())
-            if _overlaps(start, end, [(f.start, f.end) for f in out]):
+            if _overlaps(start, end, taken):
                 continue
+            taken.add(start, end)
             parts = [text[slice(*k.span(*m.span(i)))] for i in (1, 2) if m.group(i)]
             after = " ".join(parts) + " USD"
             out.append(Fix(start, end, after, "currency-usd", 0.95,
@@ -123,11 +134,13 @@ def date_fixes(text: str) -> list[Fix]:
     k = key(text)
     s = k.text
     out: list[Fix] = []
+    taken = Spans()
 
     def add(m_start, m_end, after, rule, confidence, message):
         start, end = k.span(m_start, m_end)
-        if not _overlaps(start, end, [(f.start, f.end) for f in out]) and text[start:end] != after:
+        if not _overlaps(start, end, taken) and text[start:end] != after:
             out.append(Fix(start, end, after, rule, confidence, message))
+            taken.add(start, end)
 
     for m in _RANGE.finditer(s):
         d1, d2 = int(m.group(2)), int(m.group(3))
@@ -139,11 +152,11 @@ def date_fixes(text: str) -> list[Fix]:
         tail = f" tháng {month}" if m.group(4) else f"/{month}"
         if m.group(1):
             lead, conf = text[slice(*k.span(*m.span(1)))], 0.95
-        elif _RANGE_KEEP_BEFORE.search(s, 0, m.start()):
+        elif _before(_RANGE_KEEP_BEFORE, s, m.start()):
             continue
         else:
             lead, conf = "từ", 0.8
-            if _SENTENCE_START.search(s[:m.start()]):
+            if _before(_SENTENCE_START, s, m.start()):
                 lead = "Từ"
         add(m.start(), m.end(), f"{lead} ngày {d1} đến ngày {d2}{tail}", "day-range", conf,
             "a range of days is written 'từ ngày … đến ngày …'")
@@ -154,15 +167,15 @@ def date_fixes(text: str) -> list[Fix]:
         written = text[w_start:w_end]
         if _NOT_MONTH_AFTER.match(s, m.end()):
             continue
-        if written[:1].isupper() or _YEAR_AFTER.match(s, m.end()) or _DAY_BEFORE.search(s[:m.start()]):
+        if written[:1].isupper() or _YEAR_AFTER.match(s, m.end()) or _before(_DAY_BEFORE, s, m.start()):
             conf = 0.95
-        elif _TIME_BEFORE.search(s[:m.start()]) and m.group(2) not in ("năm", "một"):
+        elif _before(_TIME_BEFORE, s, m.start()) and m.group(2) not in ("năm", "một"):
             conf = 0.8
         else:
             conf = 0.5
         t_start, t_end = k.span(*m.span(1))
         thang = text[t_start:t_end]
-        if not _SENTENCE_START.search(s[:m.start()]):
+        if not _before(_SENTENCE_START, s, m.start()):
             thang = thang.lower()
         add(m.start(), m.end(), f"{thang} {month}", "month-digits", conf,
             "months are written in digits in news copy")
@@ -198,7 +211,34 @@ def tone_fixes(text: str, style: str) -> list[Fix]:
     return out
 
 
-def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=()) -> list[Fix]:
+def named_months(forms) -> frozenset:
+    """``(word before, month word)`` keys of the month names glossary *forms* hold
+    (``Mùa xuân tháng Tư`` -> ``("xuân", "tư")``): such a month in a draft is part of the name,
+    even when the rest of the name is mistranslated (``Lễ hội … Mùa xuân tháng Tư``)."""
+    out = set()
+    for form in forms:
+        k = key(form).text
+        for m in _MONTH_NAME.finditer(k):
+            before = _WORDS.findall(k[:m.start()])
+            if before:
+                out.add((before[-1], " ".join(m.group(2).split())))
+    return frozenset(out)
+
+
+def _name_spans(text: str, named) -> list[tuple[int, int]]:
+    """Spans of ``<word> tháng <month>`` of *text* that are part of a name (see :func:`named_months`)."""
+    if not named:
+        return []
+    k = key(text)
+    out = []
+    for m in _MONTH_NAME.finditer(k.text):
+        before = _WORDS.findall(k.text, max(0, m.start() - _LOOK_BACK), m.start())
+        if before and (before[-1], " ".join(m.group(2).split())) in named:
+            out.append(k.span(m.start(), m.end()))
+    return out
+
+
+def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=(), named=()) -> list[Fix]:
     """All convention fixes of *text*, non-overlapping, in text order.
 
     Parameters:
@@ -207,11 +247,13 @@ def convention_fixes(text: str, *, style: str | None = None, terms=(), edited=()
         terms: ``(start, end)`` spans of glossary terms: their dates and amounts are
             part of a name (``Mùa xuân tháng Tư``), only their tone marks are fixed.
         edited: spans other edits replace: nothing here touches them.
+        named: :func:`named_months` of the glossary: a month named so stays as written.
     """
     edited = list(edited)
-    keep = list(terms) + edited
+    keep = list(terms) + edited + _name_spans(text, named)
+    keep = Spans(keep)
     out = [f for f in currency_fixes(text) + date_fixes(text) if not _overlaps(f.start, f.end, keep)]
     if style:
-        taken = [(f.start, f.end) for f in out] + edited
+        taken = Spans([(f.start, f.end) for f in out] + edited)
         out += [f for f in tone_fixes(text, style) if not _overlaps(f.start, f.end, taken)]
     return sorted(out, key=lambda f: f.start)

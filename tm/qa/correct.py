@@ -43,11 +43,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from corpus.normalize import canonical_tones, fold, has_vietnamese_diacritics, key, match_key
+from corpus.reader import line_of, line_starts
+from corpus.segment import TOKEN
+from corpus.spans import Spans, overlaps as _overlaps
 from tm.qa import conventions
+from tm.qa.check import _deprecation_reason
 from tm.qa.garbled import finder_for
+from tm.qa.termspans import whole_word_matches
 
-__all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE", "Draft",
-           "read_draft"]
+__all__ = ["RULES", "Edit", "Correction", "Corrector", "correct", "DEFAULT_MIN_CONFIDENCE"]
 
 DEFAULT_MIN_CONFIDENCE = 0.7
 
@@ -67,7 +71,7 @@ RULES = {
 # Term rules win over each other in this order when their spans overlap.
 _PRIORITY = {"term-deprecated": 0, "term-untranslated": 1, "term-garbled": 2, "entity-confusion": 3,
              "term-source": 4, "number-mismatch": 5}
-_TOKEN = re.compile(r"\w+")
+_TOKEN = TOKEN
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|^\W*)$")
 _SPACES = re.compile(r"\s+")
 _ACRONYM = re.compile(r"[A-Z0-9]{2,6}\Z")
@@ -140,14 +144,13 @@ class Correction:
         by_line: dict[int, list[Edit]] = {}
         for e in self.edits:
             by_line.setdefault(e.line, []).append(e)
-        starts = _line_starts(original)
+        starts = line_starts(original)
         out = []
         for number in sorted(by_line):
             edits = sorted(by_line[number], key=lambda e: e.offset)
             base = starts[number - 1]
             line_end = original.find("\n", base)
             line = original[base:] if line_end < 0 else original[base:line_end]
-            line = line.rstrip("\r")
             pos, parts = 0, []
             for e in edits:
                 s = e.offset - base
@@ -161,14 +164,6 @@ class Correction:
         return "\n".join(out)
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    for i, c in enumerate(text):
-        if c == "\n":
-            starts.append(i + 1)
-    return starts
-
-
 @dataclass
 class _Cand:
     start: int
@@ -178,10 +173,6 @@ class _Cand:
     confidence: float
     message: str
     entry_id: str | None = None
-
-
-def _overlaps(start, end, spans) -> bool:
-    return any(start < e and s < end for s, e in spans)
 
 
 def _tokens(text: str, folded=False) -> list[str]:
@@ -200,16 +191,23 @@ class Corrector:
     Parameters:
         entries: :class:`glossary.model.Entry` objects (ignored when *matcher* is given).
         matcher: a ready :class:`glossary.matcher.Matcher`.
+        projector: a :class:`tm.qa.projection.Projector` (with the memory's lexicon and word
+            units); one with the glossary's lexicon alone when None.
+        memory: English sentences of the memory (:func:`tm.qa.pseudo.memory_sentences`): without a
+            source, the best-matching ones serve as a pseudo-source for term projection.
     """
 
-    def __init__(self, entries=None, *, matcher=None):
+    def __init__(self, entries=None, *, matcher=None, projector=None, memory=None):
         if matcher is None:
             from glossary.matcher import Matcher
 
             matcher = Matcher(list(entries or []))
         self.matcher = matcher
+        self._projector = projector
+        self.memory = memory
         self.by_id = {e.id: e for e in matcher.entries}
         self._confusers: dict[str, list] = {}
+        self._named_months = conventions.named_months(f for e in matcher.entries for f, _ in e.forms("vi"))
         for e in matcher.entries:
             for other in e.confused_with:
                 self._confusers.setdefault(other, []).append(e)
@@ -218,7 +216,7 @@ class Corrector:
 
     def correct(self, draft: str, source: str | None = None, *, lang: str | None = None,
                 source_lang: str | None = None, min_confidence: float = DEFAULT_MIN_CONFIDENCE,
-                tone_style: str = "auto", fix_numbers: bool = False) -> Correction:
+                tone_style: str = "auto", fix_numbers: bool = False, names=("draft", "source")) -> Correction:
         """Correct *draft* (the whole text).
 
         Parameters:
@@ -229,26 +227,36 @@ class Corrector:
             tone_style: ``auto`` (the draft's majority, ties to traditional), ``traditional``
                 or ``modern``; Vietnamese drafts only.
             fix_numbers: apply ``number-mismatch`` edits that have a single clear fix.
+            names: the draft's and the source's file names, for errors (a source that does not
+                correspond to the draft is refused, see :func:`tm.qa.pairing.pair`).
         """
         from tm.qa.pairing import pair
 
-        lang = lang or _detect(draft, "vi")
-        if source is not None:
-            source_lang = source_lang or ("en" if lang == "vi" else "vi")
+        from tm.qa.pairing import resolve_languages
+
+        lang, source_lang = resolve_languages(draft, None, source_lang, draft_lang=lang, default="vi")
         style = None
         if lang == "vi":
             style = conventions.document_style(draft) if tone_style == "auto" else tone_style
             if style not in conventions.STYLES:
                 raise ValueError(f"tone_style must be auto, traditional or modern, not {tone_style!r}")
-        pairing = pair(draft, source, draft_lang=lang, source_lang=source_lang, matcher=self.matcher)
+        pairing = pair(draft, source, draft_lang=lang, source_lang=source_lang, matcher=self.matcher,
+                       names=names)
         pieces = list(_pieces(draft, pairing.segments))
         doc = _DocContext(self, draft, pieces, lang, source_lang, style)
+        doc.min_confidence = min_confidence
+        if source is None and self.memory and lang == "vi":
+            from tm.qa.pseudo import pseudo_sources
+
+            doc.pseudo = pseudo_sources([p[3] for p in pieces], self.memory, self.matcher,
+                                        projector=self.projector)
         applied, suggested = [], []
-        starts = _line_starts(draft)
-        for seg, seg_off, abs_off, text in pieces:
+        starts = line_starts(draft)
+        for n_piece, (seg, seg_off, abs_off, text) in enumerate(pieces):
+            doc.piece = n_piece
             cands = self._piece(doc, text, seg.source if seg.source else None, fix_numbers)
             chosen, rest = _resolve(cands, min_confidence)
-            line = _line_of(starts, abs_off)
+            line = line_of(starts, abs_off)
             for c, bucket in [(c, applied) for c in chosen] + [(c, suggested) for c in rest]:
                 bucket.append(Edit(seg.number, seg_off + c.start, seg_off + c.end, text[c.start:c.end],
                                    c.after, c.rule, c.confidence, c.message, line, abs_off + c.start,
@@ -266,7 +274,8 @@ class Corrector:
 
     def _piece(self, doc, text: str, source: str | None, fix_numbers: bool) -> list[_Cand]:
         lang = doc.lang
-        matches = self.matcher.find(text, lang)
+        matches = whole_word_matches(text, self.matcher.find(text, lang), self.projector.units, lang,
+                                     self.matcher)
         good = [m for m in matches if m.status != "deprecated"]
         src_ids = None
         if source is not None:
@@ -276,11 +285,11 @@ class Corrector:
             if m.status == "deprecated":
                 cands.append(self._deprecated(doc, text, m, src_ids))
         cands += self._untranslated(doc, text, matches, src_ids)
-        taken = [(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"]
+        taken = Spans([(c.start, c.end) for c in cands] + [(m.start, m.end) for m in matches if m.status == "deprecated"])
         if lang == "vi":
             for g in finder_for(self.matcher, lang).find(text, matches, min_confidence=0.5):
-                if _overlaps(g.start, g.end, taken):
-                    continue
+                if _overlaps(g.start, g.end, taken) or self.projector.units.cuts(text, g.start, g.end, g.form):
+                    continue  # a span that cuts a word in two would leave part of it behind
                 conf = g.confidence
                 if src_ids is not None:
                     conf = min(0.98, conf + 0.15) if src_ids[g.entry.id] else conf * _NO_SOURCE_SUPPORT
@@ -293,19 +302,23 @@ class Corrector:
                 taken.append((g.start, g.end))
         cands += self._confusions(doc, text, good, src_ids, source)
         if src_ids is not None:
-            cands += self._from_source(doc, text, good, cands, src_ids)
-            cands += _numbers(text, source, lang, doc.source_lang, fix_numbers)
+            cands += self._from_source(doc, text, source, matches, good, cands)
+            cands += _numbers(text, source, lang, doc.source_lang, fix_numbers, [(m.start, m.end) for m in matches],
+                              [(m.start, m.end) for m in self.matcher.find(source, doc.source_lang)])
+        elif doc.pseudo and doc.pseudo[doc.piece]:
+            cands += self._from_source(doc, text, doc.pseudo[doc.piece], matches, good, cands, pseudo=True)
         if lang == "vi":
             edited = [(c.start, c.end) for c in cands if c.rule != "number-mismatch"]
             terms = [(m.start, m.end) for m in good]
-            for f in conventions.convention_fixes(text, style=doc.style, terms=terms, edited=edited):
+            for f in conventions.convention_fixes(text, style=doc.style, terms=terms, edited=edited,
+                                                  named=self._named_months):
                 cands.append(_Cand(f.start, f.end, f.after, f.rule, f.confidence, f.message))
         return [c for c in cands if c is not None and (text[c.start:c.end] != c.after or c.rule == "number-mismatch")]
 
     def _render(self, doc, form: str, text: str, start: int) -> str:
         """*form* in the document's tone style, capitalised at a sentence start."""
         out = canonical_tones(form, doc.style) if doc.style else form
-        if out and _SENTENCE_START.search(text[:start]) and out[0].islower():
+        if out and _SENTENCE_START.search(text, max(0, start - 80), start) and out[0].islower():
             out = out[0].upper() + out[1:]
         return out
 
@@ -330,14 +343,14 @@ class Corrector:
         conf = 0.95
         if src_ids is not None:
             conf = 0.98 if src_ids[m.entry.id] else conf * _NO_SOURCE_SUPPORT
-        reason = next((d.reason for d in m.entry.deprecated(doc.lang) if match_key(d.form) == match_key(m.form)), "")
+        reason = _deprecation_reason(m.entry, doc.lang, m.form)
         return _Cand(m.start, m.end, after, "term-deprecated", conf,
                      f"deprecated form of {m.entry.preferred(doc.lang)!r}" + (f": {reason}" if reason else ""),
                      m.entry.id)
 
     def _untranslated(self, doc, text, matches, src_ids) -> list[_Cand]:
         lang, other = doc.lang, ("en" if doc.lang == "vi" else "vi")
-        spans = [(m.start, m.end) for m in matches]
+        spans = Spans((m.start, m.end) for m in matches)
         out = []
         found = [(m, "source") for m in self.matcher.find(text, other, include_deprecated=False)]
         if lang == "vi" and has_vietnamese_diacritics(text):
@@ -371,6 +384,8 @@ class Corrector:
 
     def _confusions(self, doc, text, good, src_ids, source) -> list[_Cand]:
         out = []
+        in_order = sorted(good, key=lambda o: o.start)
+        starts = [o.start for o in in_order]
         for m in good:
             for right in self._confusers.get(m.entry.id, ()):
                 if src_ids is not None:
@@ -381,7 +396,7 @@ class Corrector:
                     n_right, n_wrong = doc.mentions[right.id], doc.mentions[m.entry.id]
                     if n_right <= n_wrong:
                         continue  # nothing suggests a confusion
-                    beside = any(o.entry.id == right.id and _near(text, m, o) for o in good)
+                    beside = any(o.entry.id == right.id and _near(text, m, o) for o in _around(in_order, starts, m))
                     supported = (n_right >= _CONFUSION_MIN and n_right >= _CONFUSION_RATIO * n_wrong
                                  and n_wrong <= _CONFUSION_MAX_SUSPECT and not beside)
                     conf = 0.85 if supported else 0.4
@@ -394,37 +409,88 @@ class Corrector:
                 break
         return out
 
-    def _from_source(self, doc, text, good, cands, src_ids) -> list[_Cand]:
-        """Source terms with no target form in the segment: find the span that renders them."""
-        have = Counter(m.entry.id for m in good) + Counter(c.entry_id for c in cands if c.entry_id)
-        taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in cands]
+    @property
+    def projector(self):
+        """The :class:`tm.qa.projection.Projector` in use."""
+        if self._projector is None:
+            from tm.qa.projection import Projector
+
+            self._projector = Projector(self.matcher)
+        return self._projector
+
+    def _from_source(self, doc, text, source, matches, good, cands, *, pseudo=False) -> list[_Cand]:
+        """Source terms with no target form in the segment: the span that renders them
+        (:mod:`tm.qa.projection`), replaced by the entry's closest form; *pseudo*: *source* is
+        English text of the memory, not the draft's source."""
+        from tm.qa.termspans import project_missing, source_terms
+
+        if doc.lang != "vi":
+            return []
+        sl = doc.source_lang or "en"
+        src = [m for m in source_terms(self.matcher, source, sl,
+                                       self.matcher.find(source, sl, include_deprecated=False))
+               if not (m.form != m.form.lower() and m.text == m.text.lower())]
+        sure = [c for c in cands if c.entry_id and c.confidence >= doc.min_confidence]
+        edited = [(c.start, c.end) for c in sure]
+        for c in sure:
+            if c.entry_id:
+                good = good + [_Rendered(self.by_id[c.entry_id], c.start, c.end, c.after)]
         out = []
-        finder = finder_for(self.matcher, doc.lang)
-        for entry_id, n in src_ids.items():
-            if have[entry_id] >= n:
+        if not pseudo:  # a space lost or a letter misread (``BắcTriều Tiên``, ``Kim II- Sung``)
+            have = Counter(m.entry.id for m in good)
+            taken = [(m.start, m.end) for m in good] + [(c.start, c.end) for c in sure]
+            for entry_id, n in Counter(m.entry.id for m in src).items():
+                if have[entry_id] >= n:
+                    continue
+                best = _fuzzy_span(text, self.by_id[entry_id], doc.lang, taken)
+                if best is not None and not self.projector.units.cuts(text, best[1], best[2], best[3]):
+                    conf, start, end, form = best
+                    taken.append((start, end))
+                    out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,
+                                     f"the source has {self.by_id[entry_id].preferred(doc.source_lang)!r}; "
+                                     f"this span is {form!r} misspelt", entry_id))
+                    good = good + [_Rendered(self.by_id[entry_id], start, end, form)]
+                    edited.append((start, end))
+        located = project_missing(self.projector, source, text, src, good, matches, edited, pseudo=pseudo)
+        for p in located:
+            if self.projector.units.cuts(text, p.start, p.end):
                 continue
-            entry = self.by_id[entry_id]
-            best = None
-            for g in finder.find(text, None, matcher=self.matcher, min_confidence=0.3, only=entry_id):
-                if not _overlaps(g.start, g.end, taken) and (best is None or g.confidence > best[0]):
-                    best = (min(0.95, g.confidence + 0.2), g.start, g.end, " ".join((g.form,) + g.kept))
-            if best is None:
-                best = _fuzzy_span(text, entry, doc.lang, taken)
-            if best is None:
-                continue
-            conf, start, end, form = best
-            out.append(_Cand(start, end, self._render(doc, form, text, start), "term-source", conf,
-                             f"the source has {entry.preferred(doc.source_lang)!r}; this span renders it",
-                             entry_id))
-            taken.append((start, end))
+            form = self._best_form(doc, p.entry, p.text)
+            what = "a pseudo-source (English text of the memory)" if pseudo else "the source"
+            out.append(_Cand(p.start, p.end, self._render(doc, form, text, p.start), "term-source",
+                             p.confidence, f"{what} has {p.entry.preferred(sl)!r}; this span renders "
+                             f"it: {p.describe()}", p.entry.id))
         return out
+
+
+class _Rendered:
+    """A term an earlier rule already puts in place (stands for a glossary match)."""
+
+    def __init__(self, entry, start, end, text):
+        self.entry, self.start, self.end, self.text = entry, start, end, text
+        self.status = "preferred"
 
 
 def _near(text: str, a, b) -> bool:
     """True when at most :data:`_NEAR_WORDS` words stand between matches *a* and *b*
     (``Triều Tiên và Hàn Quốc``: a contrast, not a confusion)."""
-    gap = text[min(a.end, b.end):max(a.start, b.start)]
-    return len(_TOKEN.findall(gap)) <= _NEAR_WORDS
+    import itertools
+
+    words = _TOKEN.finditer(text, min(a.end, b.end), max(a.start, b.start, min(a.end, b.end)))
+    return sum(1 for _ in itertools.islice(words, _NEAR_WORDS + 1)) <= _NEAR_WORDS  # stops early: linear
+
+
+# Matches farther apart than this many characters are never within _NEAR_WORDS words.
+_NEAR_CHARS = 400
+
+
+def _around(matches, starts, m) -> list:
+    """The *matches* (in text order, *starts* their starts) within :data:`_NEAR_CHARS` of *m*."""
+    import bisect
+
+    lo = bisect.bisect_left(starts, m.start - 2 * _NEAR_CHARS)
+    hi = bisect.bisect_right(starts, m.end + _NEAR_CHARS)
+    return [o for o in matches[lo:hi] if o.end >= m.start - _NEAR_CHARS]
 
 
 def _times(n: int) -> str:
@@ -437,7 +503,7 @@ _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 
 def _in_foreign_name(text: str, start: int, end: int) -> bool:
     """True when a capitalised word without Vietnamese letters stands right before or after."""
-    prev = _PREV_WORD.search(text, 0, start)
+    prev = _PREV_WORD.search(text, max(0, start - 80), start)
     nxt = _NEXT_WORD.match(text, end)
     return any(m is not None and m.group(1)[0].isupper() and m.group(1).isascii() for m in (prev, nxt))
 
@@ -472,9 +538,15 @@ def _fuzzy_span(text, entry, lang, taken):
                 if _overlaps(start, end, taken):
                     continue
                 window = k.text[ks:ke]
-                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 \
-                        and _SPACES.sub("", window) != _SPACES.sub("", fk):
+                glued = _SPACES.sub("", window) == _SPACES.sub("", fk)
+                if sum((Counter(_TOKEN.findall(window)) & fsyl).values()) < n - 1 and not glued:
                     continue
+                if size < n and not glued:
+                    continue  # a syllable short is a different wording (projection's case), not a misspelling
+                wsyl = Counter(_TOKEN.findall(window))
+                odd_w, odd_f = " ".join((wsyl - fsyl).elements()), " ".join((fsyl - wsyl).elements())
+                if not glued and odd_w and fuzz.ratio(odd_w, odd_f) < 50:
+                    continue  # another word (``chống lại`` for ``chống Mỹ``), not the same one misspelt
                 ratio = fuzz.ratio(window, fk)
                 if ratio >= 85 and (best is None or ratio > best[0]):
                     best = (ratio, start, end, form)
@@ -484,34 +556,30 @@ def _fuzzy_span(text, entry, lang, taken):
     return (round(0.3 + 0.5 * ratio / 100, 3), start, end, form)
 
 
-def _numbers(text, source, lang, source_lang, fix_numbers) -> list[_Cand]:
-    """Numbers of the draft that are not in the source, each with the source's odd one out."""
-    from corpus.quantities import extract
+def _numbers(text, source, lang, source_lang, fix_numbers, terms=(), source_terms=()) -> list[_Cand]:
+    """Numbers of the draft that are not in the source (:func:`corpus.quantities.compare`, the
+    rules ``check`` uses), each with the source's odd one out; *terms*, *source_terms*: spans of
+    glossary terms in each text, whose numbers are the terms'."""
+    from corpus.quantities import compare, extract, render_value
 
-    src = extract(source, source_lang)
-    dft = extract(text, lang)
-    left = list(src)
-    odd = []
-    for q in dft:
-        hit = next((s for s in left if s.same(q)), None)
-        if hit is None:
-            odd.append(q)
-        else:
-            left.remove(hit)
+    cmp = compare(extract(source, source_lang), extract(text, lang), source_text=source, draft_text=text,
+                  source_lang=source_lang, draft_lang=lang, source_terms=source_terms, draft_terms=terms)
     out = []
-    for q in odd:
-        partner = [s for s in left if s.kind == q.kind]
-        fix = _render_number(q, partner[0], lang) if partner else None
+    for mis in cmp.mismatched:
+        q, partner = mis.quantity, mis.partner
+        fix = render_value(q, partner, lang) if partner else None
         if fix and lang == "vi":
             for f in reversed(conventions.currency_fixes(fix)):
                 fix = fix[:f.start] + f.after + fix[f.end:]
+        if fix == q.text:
+            fix = None
         # A measurement may be converted (8 inches = 20 cm) and a scale word missed: never clear.
-        clear = (fix is not None and len(partner) == 1 and len(odd) == 1
+        clear = (fix is not None and mis.candidates == 1 and len(cmp.mismatched) == 1
                  and not (q.kind == "number" and (_UNIT_AFTER.match(text, q.end)
-                                                  or _UNIT_AFTER.match(source, partner[0].end))))
+                                                  or _UNIT_AFTER.match(source, partner.end))))
         conf = 0.9 if fix_numbers and clear else 0.3
         msg = (f"{q.text!r} is not in the source" if not partner else
-               f"{q.text!r} in the draft, {partner[0].text!r} in the source")
+               f"{q.text!r} in the draft, {partner.text!r} in the source")
         out.append(_Cand(q.start, q.end, fix or q.text, "number-mismatch", conf, msg))
     return out
 
@@ -521,33 +589,6 @@ _UNIT_AFTER = re.compile(
     r"|inch(?:es)?|feet|foot|ft|miles?|pounds?|lbs?|degrees?|gallons?|acres?|yards?|ounces?|meters?|metres?"
     r"|kilomet(?:er|re)s?|hundreds?|thousands?|millions?|billions?|nghìn|ngàn|trăm|triệu|tỷ|tỉ)(?!\w)",
     re.IGNORECASE)
-_SCALES = {"nghìn": 10 ** 3, "ngàn": 10 ** 3, "triệu": 10 ** 6, "tỷ": 10 ** 9, "tỉ": 10 ** 9,
-           "thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9}
-
-
-def _render_number(q, src, lang) -> str | None:
-    """The draft quantity *q* rewritten with the source's value, in the draft's convention and
-    scale (``81 triệu USD`` with ``US$18 million`` -> ``18 triệu USD``); None when unsure."""
-    from decimal import Decimal
-
-    digits = re.search(r"\d[\d.,]*", q.text)
-    if digits is None or q.spelled or src.spelled:
-        return None
-    if q.kind in ("number", "percent"):
-        value, scale = src.value, 1
-    elif q.kind == "currency" and q.value[0] == src.value[0]:
-        word = re.match(r"\s*([^\W\d_]+)", q.text[digits.end():])
-        value, scale = src.value[1], _SCALES.get(word.group(1).lower(), 1) if word else 1
-    else:
-        return None
-    number = Decimal(str(value)) / scale
-    whole, _, frac = f"{number:f}".partition(".")
-    frac = frac.rstrip("0")
-    thousands, decimal = (".", ",") if lang == "vi" else (",", ".")
-    if len(whole) > 4 or (len(whole) == 4 and re.search(r"\d[.,]\d{3}", digits.group())):
-        whole = f"{int(whole):,}".replace(",", thousands)
-    out = whole + (decimal + frac if frac else "")
-    return q.text[:digits.start()] + out + q.text[digits.end():]
 
 
 def _resolve(cands: list[_Cand], min_confidence: float):
@@ -555,13 +596,15 @@ def _resolve(cands: list[_Cand], min_confidence: float):
     order = sorted(cands, key=lambda c: (c.confidence < min_confidence, _PRIORITY.get(c.rule, 9),
                                          -c.confidence, c.start))
     chosen, rest = [], []
+    chosen_spans, rest_spans = Spans(), Spans()
     for c in order:
         applied = c.confidence >= min_confidence
         # A number that disagrees with the source is reported even where another edit applies.
-        others = rest if not applied and c.rule == "number-mismatch" else chosen + rest
-        if _overlaps(c.start, c.end, [(x.start, x.end) for x in others]):
+        if _overlaps(c.start, c.end, rest_spans) or (
+                (applied or c.rule != "number-mismatch") and _overlaps(c.start, c.end, chosen_spans)):
             continue
         (chosen if applied else rest).append(c)
+        (chosen_spans if applied else rest_spans).add(c.start, c.end)
     return sorted(chosen, key=lambda c: c.start), sorted(rest, key=lambda c: c.start)
 
 
@@ -570,6 +613,8 @@ class _DocContext:
 
     def __init__(self, corrector, draft, pieces, lang, source_lang, style):
         self.lang, self.source_lang, self.style = lang, source_lang, style
+        self.pseudo, self.piece = None, 0
+        self.min_confidence = DEFAULT_MIN_CONFIDENCE
         self.mentions: Counter = Counter()
         self.usage: dict[str, Counter] = {}
         self._keys: dict[str, set] = {}
@@ -605,69 +650,6 @@ def _pieces(draft: str, segments):
             seg_off += len(part) + 1
 
 
-def _line_of(starts, offset) -> int:
-    import bisect
-
-    return bisect.bisect_right(starts, offset)
-
-
-def _detect(text: str, default: str) -> str:
-    from corpus.langid import detect
-
-    return detect(text) or default
-
-
 def correct(draft: str, entries, source: str | None = None, **options) -> Correction:
     """Correct *draft* with the glossary *entries* (see :meth:`Corrector.correct` for options)."""
     return Corrector(entries).correct(draft, source, **options)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A draft file's text with its line ends as written (CRLF kept), and how to write it back.
-
-    Parameters:
-        text: the decoded text, line ends untouched.
-        encoding: ``utf-8``, ``utf-16-le`` or ``utf-16-be``.
-        bom: the byte-order mark the file started with (b"" for none).
-    """
-
-    text: str
-    encoding: str = "utf-8"
-    bom: bytes = b""
-
-    def encode(self, text: str) -> bytes:
-        """*text* (a corrected version of this draft) as bytes in the draft's encoding."""
-        return self.bom + text.encode(self.encoding)
-
-
-def read_draft(path) -> Draft:
-    """Read a draft for correction: validated like :func:`corpus.reader.read_text` (same
-    errors), but CRLF line ends and the byte-order mark are kept so that untouched text
-    stays byte-identical (lone CR line ends become LF).
-
-    Parameters:
-        path: a file path, or ``-`` for standard input.
-    """
-    import codecs
-    import sys
-
-    from corpus.reader import decode, read_text
-
-    if str(path) == "-":
-        data = sys.stdin.buffer.read()
-        decode(data, "-")
-    else:
-        read_text(path)
-        with open(path, "rb") as fh:
-            data = fh.read()
-    encoding, bom = "utf-8", b""
-    for mark, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
-                       (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(mark):
-            encoding, bom = name, mark
-            break
-    text = data[len(bom):].decode(encoding)
-    if re.search("\r(?!\n)", text):  # old Mac line ends: written back as LF
-        text = re.sub("\r\n?", "\n", text)
-    return Draft(text, encoding, bom)

@@ -32,9 +32,10 @@ from __future__ import annotations
 import math
 
 from corpus.errors import InputError
+from corpus.reader import split_lines
 from corpus.normalize import canonical_tones, nfc
 
-__all__ = ["normalise", "split_lines", "score", "format_text", "LENGTH_SIGMA", "ESTIMATE_NOTE"]
+__all__ = ["normalise", "score", "format_text", "LENGTH_SIGMA", "ESTIMATE_NOTE"]
 
 LENGTH_SIGMA = 0.35
 ESTIMATE_NOTE = ("reference-free estimate from glossary compliance, numbers and length; "
@@ -44,14 +45,6 @@ ESTIMATE_NOTE = ("reference-free estimate from glossary compliance, numbers and 
 def normalise(text: str) -> str:
     """NFC and traditional tone-mark placement (``hoà`` -> ``hòa``); nothing else changes."""
     return canonical_tones(nfc(text))
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines of *text* without their ending; a final newline adds no empty line."""
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return [line.rstrip("\r") for line in lines]
 
 
 def _metrics():
@@ -67,7 +60,7 @@ def _sentence_metrics():
 
 
 def score(hyp: str, refs=(), source: str | None = None, *, hyp_name: str = "hypothesis",
-          ref_names=(), entries=None, matcher=None, src_lang: str | None = None,
+          ref_names=(), source_name: str = "source", entries=None, matcher=None, src_lang: str | None = None,
           segments: bool = False) -> dict:
     """Score hypothesis text *hyp* (one segment per line).
 
@@ -75,7 +68,7 @@ def score(hyp: str, refs=(), source: str | None = None, *, hyp_name: str = "hypo
         hyp: the hypothesis (machine translation), one segment per line.
         refs: reference texts, each with as many lines as *hyp*.
         source: the source text (paired as :func:`tm.qa.pairing.pair` does), or None.
-        hyp_name, ref_names: file names for error messages.
+        hyp_name, ref_names, source_name: file names for error messages.
         entries, matcher: the glossary (needed with a source or without references).
         src_lang: ``"vi"`` or ``"en"``; detected when None.
         segments: add per-segment scores under ``"segments"``.
@@ -101,7 +94,7 @@ def score(hyp: str, refs=(), source: str | None = None, *, hyp_name: str = "hypo
         result.update(_sacrebleu(hyp_lines, ref_streams, per_line if segments else None))
     if source is not None or not ref_streams:
         result.update(_glossary_signals(hyp, source, entries, matcher, src_lang, per_line,
-                                        estimate=not ref_streams))
+                                        estimate=not ref_streams, names=(hyp_name, source_name)))
     if segments:
         result["segments"] = per_line
     return result
@@ -121,10 +114,11 @@ def _sacrebleu(hyp_lines, ref_streams, per_line) -> dict:
     return out
 
 
-def _glossary_signals(hyp, source, entries, matcher, src_lang, per_line, *, estimate) -> dict:
+def _glossary_signals(hyp, source, entries, matcher, src_lang, per_line, *, estimate, names) -> dict:
     from tm.qa.check import Checker
 
-    report = Checker(entries, matcher=matcher).check(hyp, source, src_lang=src_lang)
+    report = Checker(entries, matcher=matcher).check(hyp, source, src_lang=src_lang, draft_name=names[0],
+                                                     source_name=names[1])
     out = {}
     stats = report.stats
     expected = sum(s.terms_expected for s in stats)
@@ -158,7 +152,7 @@ def _glossary_signals(hyp, source, entries, matcher, src_lang, per_line, *, esti
             row["estimate"] = round(estimates[seg.number - 1], 2)
     if estimates is not None:
         weights = [max(len(s.draft), 1) for s in report.segments]
-        doc = sum(e * w for e, w in zip(estimates, weights)) / sum(weights)
+        doc = sum(e * w for e, w in zip(estimates, weights)) / sum(weights) if weights else 0.0
         out["estimate"] = {"score": round(doc, 2), "note": ESTIMATE_NOTE}
     return out
 
