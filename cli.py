@@ -63,7 +63,7 @@ class SongnguGroup(click.Group):
         except sqlite3.DatabaseError as exc:  # a store damaged after it was opened
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
-            raise Failure(f"{ctx.obj.db if ctx.obj else 'store'}: the store is damaged or unreadable ({exc})") from None
+            raise Failure(f"{ctx.obj.name if ctx.obj else 'store'}: the store is damaged or unreadable ({exc})") from None
         except (OSError, UnicodeError) as exc:
             if ctx.obj and ctx.obj.debug:
                 traceback.print_exc()
@@ -101,6 +101,19 @@ class Context:
 
             self._store = open_store(self.db, create=create)
         return self._store
+
+    def has_store(self) -> bool:
+        """Whether there is a store to read (a file that exists, or a server URL)."""
+        from tm.store import store_exists
+
+        return store_exists(self.db)
+
+    @property
+    def name(self) -> str:
+        """The store as shown to the user (a URL without its password)."""
+        from tm.store import store_name
+
+        return store_name(self.db)
 
     def close(self):
         if self._store is not None:
@@ -155,7 +168,7 @@ FORMAT_TEXT_JSON = click.option("--format", "fmt", type=click.Choice(["text", "j
 
 @click.group(cls=SongnguGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False), envvar="SONGNGU_DB", default="songngu.db",
-              show_default=True, help="Store file (or set SONGNGU_DB).")
+              show_default=True, help="Store: a file, or postgresql://user@host/db for a team's shared store (or set SONGNGU_DB).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
 @click.version_option(__version__, prog_name="songngu")
 @click.pass_context
@@ -213,7 +226,7 @@ def stats(obj, fmt):
         echo_json(data)
         return
     kinds = ", ".join(f"{n} {k}" for k, n in data["units_by_kind"].items())
-    click.echo(f"store:      {obj.db} (schema {data['schema_version']})")
+    click.echo(f"store:      {obj.name} (schema {data['schema_version']})")
     click.echo(f"documents:  {data['documents']}")
     click.echo(f"segments:   {data['segments']}")
     click.echo(f"units:      {data['units']} ({kinds})")
@@ -243,7 +256,7 @@ def _align_helpers(obj):
         matcher = Matcher(load_bundled())
     except ImportError:
         pass
-    if os.path.exists(obj.db):
+    if obj.has_store():
         from tm.align import Lexicon
         from tm.build import MIN_LEXICON_UNITS
 
@@ -393,12 +406,11 @@ def lookup(obj, query, lang, fmt, limit):
       songngu lookup "Bình Nhưỡng"
       songngu lookup "Truong Tan Sang" --format json
     """
-    from pathlib import Path
 
     from glossary.lookup import lookup as run_lookup, memory_examples, render_text, suggest
     from glossary.tsv import load_bundled
 
-    store = obj.store() if Path(obj.db).exists() else None
+    store = obj.store() if obj.has_store() else None
     # the store's glossary through its lookup keys, else the bundled one (examples still from the store)
     entries = None if store is not None and store.glossary_count() else load_bundled()
     results = run_lookup(query, entries, lang=lang, limit=limit, store=store)
@@ -523,9 +535,7 @@ def concordance(obj, phrase, lang, limit, fmt):
 # --- check ---
 def _qa_glossary(obj):
     """The store's glossary when there is a store with terms, else the bundled one."""
-    from pathlib import Path
-
-    if Path(obj.db).exists():
+    if obj.has_store():
         entries = obj.store().glossary_entries()
         if entries:
             return entries
@@ -918,7 +928,7 @@ def export_glossary(obj, file_format, output, direction, bundled):
     else:
         entries = obj.store().glossary_entries()
         if not entries:
-            fail(f"{obj.db}: the store has no glossary entries to export (run `songngu build` or "
+            fail(f"{obj.name}: the store has no glossary entries to export (run `songngu build` or "
                  "`songngu import glossary FILE`; --bundled writes the bundled glossary)")
     text = write_glossary(entries, file_format, direction=direction)
     if output == "-":
@@ -1077,6 +1087,59 @@ def terms_extract(obj, min_count, fmt, limit):
     for c in found:
         click.echo(f"{c.vi}\t{c.en}\t{c.score:.1f}\t{c.support}\t{c.vi_count}\t{c.en_count}\t{c.method}")
 
+
+# --- copy ---
+@main.command("copy")
+@click.argument("src")
+@click.argument("dst")
+@FORMAT_TEXT_JSON
+def copy_(src, dst, fmt):
+    """Copy a whole store into an empty one, between SQLite and PostgreSQL, exactly.
+
+    Documents, sentences, units (with their TMX as written) and the glossary,
+    ids included; the destination builds its own indexes. One transaction.
+
+    \b
+    Example:
+      songngu copy songngu.db postgresql://desk@dbhost/songngu
+      songngu copy postgresql://desk@dbhost/songngu backup.db
+    """
+    from tm.copy import copy_store
+    from tm.store import open_store
+
+    source = open_store(src, create=False)
+    target = open_store(dst)
+    try:
+        counts = copy_store(source, target, progress=progress("copying"))
+    except BaseException:
+        from tm.store import discard_if_empty
+
+        discard_if_empty(target)  # a store file this copy created goes again (nothing was written)
+        raise
+    finally:
+        source.close()
+        target.close()
+    if fmt == "json":
+        echo_json({"source": source.path, "destination": target.path, "rows": counts})
+        return
+    click.echo(f"{target.path}: copied from {source.path}: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+
+
+# --- migrate ---
+@main.command()
+@pass_ctx
+def migrate(obj):
+    """Bring the store's schema up to this songngu's version (opening a store does it too).
+
+    \b
+    Example:
+      songngu --db postgresql://owner@dbhost/songngu migrate
+    """
+    store = obj.store(create=True)
+    before = getattr(store, "migrated_from", None)
+    now_at = store.schema_version()
+    click.echo(f"{store.path}: schema version {now_at}" + (f" (was {before})" if before is not None else
+                                                             " (up to date)"))
 
 # --- serve ---
 @main.command()

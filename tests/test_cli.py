@@ -23,6 +23,7 @@ def test_version(cli):
     assert result.exit_code == 0 and result.output.startswith("songngu, version ")
 
 
+@pytest.mark.sqlite_only("a missing file (a server URL always names a store)")
 def test_stats_without_a_store_says_what_to_do(cli, db_path):
     result = cli("stats")
     assert result.exit_code == 2
@@ -40,6 +41,7 @@ def test_db_from_environment(tmp_path, monkeypatch):
     assert target.exists()
 
 
+@pytest.mark.sqlite_only("damages the file's bytes")
 def test_damaged_store_is_one_line_exit_2(cli, db_path):
     db_path.write_bytes(b"this is not sqlite" * 300)
     result = cli("stats")

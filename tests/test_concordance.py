@@ -10,6 +10,7 @@ import pytest
 from corpus.normalize import fold, match_key
 from tm.concordance import Concordance
 from tm.store import Unit, open_store
+from conftest import copy_into
 
 PHRASES = [  # (phrase, lang)
     ("quan he", "vi"), ("quan hệ", "vi"), ("ban", "vi"), ("bạn", "vi"), ("hòa nhập", "vi"),
@@ -99,9 +100,7 @@ def test_auto_language(conc):
 
 
 def test_cli(cli, memory, db_path):
-    src = open_store(memory[1])
-    src.conn.execute(f"VACUUM INTO '{db_path}'")
-    src.close()
+    copy_into(memory[1], db_path)
     res = cli("concordance", "quan he", "--lang", "vi", "--limit", "2", "--format", "json")
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import sqlite3
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from conftest import query
 from corpus.formats.docx import AUTHOR, W, read_docx
 from corpus.formats.segments import visible
 
@@ -216,7 +216,7 @@ def test_build_aligns_a_docx_pair(cli, db_path, tmp_path, iwslt):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["pairs"] and report["pairs"][0]["mode"] == "parallel"
-    units = sqlite3.connect(db_path).execute("SELECT vi, en FROM units WHERE kind = 'parallel'").fetchall()
+    units = query(db_path, "SELECT vi, en FROM units WHERE kind = 'parallel' ORDER BY id")
     assert len(units) >= 30
     assert sum((vi, en) in set(pairs) for vi, en in units) >= 25
     checked = cli("check", tmp_path / "talk.vi.docx", "--source", tmp_path / "talk.en.docx", "--format", "json")
@@ -263,8 +263,7 @@ def test_bad_documents_one_line_exit_2_nothing_stored(cli, db_path, bad_files, s
         assert result.exit_code == 2 and len(lines) == 1, (path, result.output)
         assert str(path) in lines[0] and problem in lines[0]
         assert not path.with_suffix(".out.docx").exists()
-        if db_path.exists():
-            assert sqlite3.connect(db_path).execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        assert not query(db_path, "SELECT 1 FROM documents")
     if "locked.docx" not in {p.name for p in bad_files}:
         pytest.skip("msoffcrypto-tool is not installed: the password-protected case was not run")
 

@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from corpus.normalize import match_key
 from tm.match import Matcher, differing_spans, token_score
 from tm.store import Unit, open_store
+from conftest import copy_into
 
 HELD_OUT = 150  # tst2012 pairs kept out of the store: queries with no near match
 MINS = (1, 25, 50, 70, 85, 100)
@@ -204,9 +205,7 @@ def test_index_is_kept_by_the_import_itself(memory, tmp_path):
 
 
 def test_cli_json_text_jsonl_and_batch(cli, memory, db_path, tmp_path, brute):
-    src = open_store(memory[1])
-    src.conn.execute(f"VACUUM INTO '{db_path}'")
-    src.close()
+    copy_into(memory[1], db_path)
     unit = next(u for u in open_store(db_path).iter_units() if len(u.en.split()) > 6)
     query = unit.en.rsplit(" ", 2)[0] + " indeed ."
     best = brute(query, "en")[0][0]

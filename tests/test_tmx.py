@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from conftest import no_store
 from corpus.errors import InputError
 from tm.store import Unit, open_store
 from tm.tmx import TMXReader, TMXWriter, export_tmx, import_tmx, lang_of, plain_text
@@ -413,7 +414,7 @@ def test_a_file_without_any_unit_is_an_error_naming_what_it_found(cli, tmp_path,
     empty = write(tmp_path / "empty.tmx", tmx(""))
     res = cli("import", "tmx", empty)
     assert res.exit_code == 2 and "no translation unit" in res.output
-    assert not db_path.exists()  # a failed import leaves no new store behind
+    assert no_store(db_path)  # a failed import leaves no new store behind
 
 
 def test_iso_639_2_and_odd_codes_are_read(tmp_path):

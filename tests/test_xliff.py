@@ -6,13 +6,13 @@ import difflib
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from conftest import query
 from corpus.errors import InputError
 from corpus.formats.segments import is_code, strip_codes
 from corpus.formats.xliff import read_xliff
@@ -218,7 +218,7 @@ def test_import_confirmed_segments(cli, db_path, tmp_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert [f["added"] for f in report["files"]] == [2, 1, 3]
-    rows = sqlite3.connect(db_path).execute("SELECT vi, en, kind, provenance, created, vi_markup FROM units").fetchall()
+    rows = query(db_path, "SELECT vi, en, kind, provenance, created, vi_markup FROM units ORDER BY id")
     assert len(rows) == 6 and {r[2] for r in rows} == {"parallel"}
     mq = next(r for r in rows if "Hội đồng Quản trị" in r[0])
     assert json.loads(mq[3])[0] == {"file": "sample.mqxliff", "unit": "1"}
@@ -259,8 +259,7 @@ def test_bad_input_one_line_exit_2_nothing_stored(cli, db_path, tmp_path, case, 
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and str(path) in lines[0] and problem in lines[0]
     assert not (tmp_path / "o.xlf").exists()
-    if db_path.exists():
-        assert sqlite3.connect(db_path).execute("SELECT count(*) FROM units").fetchone()[0] == 0
+    assert not query(db_path, "SELECT 1 FROM units")
 
 
 def test_library_error_names_line(tmp_path):

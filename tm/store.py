@@ -685,6 +685,34 @@ class SQLiteStore(Store):
             "schema_version": one("PRAGMA user_version"),
         }
 
+    # -- whole tables (songngu copy, tm/copy.py) -----------------------------
+    def schema_version(self) -> int:
+        return self._version()
+
+    def table_rows(self, table: str, columns):
+        """Rows of *table* (*columns*) in id order (key order for ``meta``), streamed."""
+        order = "key" if table == "meta" else "id"
+        cur = self.conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+        while rows := cur.fetchmany(5000):
+            yield from rows
+
+    def load_rows(self, table: str, columns, rows) -> None:
+        """Insert *rows* (*columns*, ids included) into *table* as they are."""
+        self._require_tx()
+        self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                              f"({', '.join('?' * len(columns))})", rows)
+
+    def rebuild_indexes(self) -> None:
+        """Fill the word index and the glossary's lookup keys from the rows (after :meth:`load_rows`)."""
+        self._require_tx()
+        self._backfill_word_index()
+        self._backfill_glossary_keys()
+
+    def is_empty(self) -> bool:
+        """Whether the store holds no unit, glossary entry or document."""
+        return not any(self.conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone()
+                       for t in ("units", "glossary", "documents"))
+
     # -- web server (tm.web): users, glossary edits with history, unit edits, ignore rules ----
     def add_user(self, name: str, token_hash: str, role: str = "editor") -> None:
         """Add a user of ``songngu serve`` (only the token's hash is kept)."""
@@ -856,8 +884,30 @@ def default_path() -> str:
     return os.environ.get("SONGNGU_DB") or DEFAULT_PATH
 
 
-def open_store(path=None, *, create: bool = True) -> SQLiteStore:
-    """Open (and create or migrate) the store at *path* (default :func:`default_path`).
+def is_url(path) -> bool:
+    """Whether *path* names a store on a PostgreSQL server (``postgresql://...``)."""
+    return str(path).startswith(("postgresql://", "postgres://"))
+
+
+def store_exists(path=None) -> bool:
+    """Whether there is a store at *path* to read: a file that exists, or a server URL."""
+    path = path or default_path()
+    return is_url(path) or os.path.exists(path)
+
+
+def store_name(path=None) -> str:
+    """*path* as shown to users: a URL without its password."""
+    path = str(path or default_path())
+    if is_url(path):
+        from tm.pg_store import safe_url
+
+        return safe_url(path)
+    return path
+
+
+def open_store(path=None, *, create: bool = True) -> Store:
+    """Open (and create or migrate) the store at *path* (default :func:`default_path`): a file
+    (:class:`SQLiteStore`) or a ``postgresql://`` URL (:class:`tm.pg_store.PGStore`).
 
     A store whose file or folder is not writable opens read-only: reads work,
     writes raise :class:`StoreError`. Creation is safe when several processes
@@ -867,7 +917,12 @@ def open_store(path=None, *, create: bool = True) -> SQLiteStore:
     Parameters:
         create: when False, a missing file is an error rather than a new store.
     """
-    path = Path(path or default_path())
+    path = path or default_path()
+    if is_url(path):  # a shared store on a server (tm/pg_store.py)
+        from tm.pg_store import PGStore
+
+        return PGStore(str(path))
+    path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a store file")
     if not path.exists():
