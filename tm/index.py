@@ -384,8 +384,12 @@ class _Builder:
                     ids = [get(t) or self._id(lang, t) for t in toks]
                     seqs[li].extend(ids)
                     lens[li][uid - first + 1] = len(ids)
-                    if len(set(ids)) != len(ids):
-                        ids = [get(e) or self._id(lang, e) for e in elements(toks)]
+                    if len(set(ids)) != len(ids):  # number repeated tokens: elements(toks)
+                        seen, elems_ids = {}, []
+                        for tok, eid in zip(toks, ids):
+                            n = seen[eid] = seen.get(eid, 0) + 1
+                            elems_ids.append(eid if n == 1 else get(f"{tok}#{n}") or self._id(lang, f"{tok}#{n}"))
+                        ids = elems_ids
                     elems.extend(ids)
                     owners.extend([uid] * len(ids))
             seq_rows += [(lang, first, np.cumsum(lens[li], dtype=np.uint32).tobytes(), seqs[li].tobytes())

@@ -28,7 +28,7 @@ KINDS = ("parallel", "comparable", "imported")
 _KIND_RANK = {"comparable": 0, "imported": 1, "parallel": 2}
 DEFAULT_PATH = "songngu.db"
 UNIT_BATCH = 1000  # units added per batch (one lookup of their stored keys)
-CACHE_KB = 128 * 1024  # SQLite page cache during a write transaction: large imports update indexes in place
+CACHE_KB = 32 * 1024  # SQLite page cache during a write transaction (larger gains no import speed, costs memory)
 
 
 def now() -> str:
@@ -864,7 +864,10 @@ def _statements(script: str):
 
 
 def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _ENCODE(value)
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # json.dumps(...) with these, built once
 
 
 def _word_hit(hay: str, needle: str) -> bool:
