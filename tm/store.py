@@ -182,7 +182,7 @@ class SQLiteStore(Store):
             if read_only:
                 self.conn = _connect_read_only(self.path)
             else:
-                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=300)  # a writer waits for another import to finish
                 self.conn.execute("PRAGMA foreign_keys = ON")
                 mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal" and self.path != ":memory:":
