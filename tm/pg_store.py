@@ -184,11 +184,8 @@ class PGStore(SQLiteStore):
         other connections see the committed state meanwhile and are never blocked."""
         psycopg = _psycopg()
         if self._depth:
-            self._depth += 1
-            try:
+            with self._joined():
                 yield self
-            finally:
-                self._depth -= 1
             return
         if self.read_only:
             raise StoreError(f"{self.path}: the store is read-only here; nothing was changed")

@@ -161,6 +161,9 @@ class Store(abc.ABC):
     def close(self) -> None: ...
 
 
+_OPEN_RETRY_S = 30  # how long to retry opening a store another process is creating
+
+
 class SQLiteStore(Store):
     """The store in one SQLite file.
 
@@ -178,18 +181,34 @@ class SQLiteStore(Store):
         self._checked = False
         self._writer = None  # the word index's writer during a transaction that adds units
         self._index = None
-        try:
-            if read_only:
-                self.conn = _connect_read_only(self.path)
-            else:
-                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=300)  # a writer waits for another import to finish
-                self.conn.execute("PRAGMA foreign_keys = ON")
-                mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                if mode.lower() != "wal" and self.path != ":memory:":
-                    raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
-            self._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
+        deadline = time.monotonic() + _OPEN_RETRY_S
+        while True:
+            try:
+                self._open()
+                return
+            except sqlite3.OperationalError as exc:
+                # another process is creating the same store (its journal mode or first migration):
+                # SQLite's busy wait does not cover those steps, so open again
+                if time.monotonic() < deadline and any(w in str(exc) for w in ("locked", "disk I/O")):
+                    if self.conn is not None:
+                        self.conn.close()
+                    time.sleep(0.05)
+                    continue
+                raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: not a usable songngu store ({exc})") from None
+
+    def _open(self):
+        self.conn = None
+        if self.read_only:
+            self.conn = _connect_read_only(self.path)
+        else:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=300)  # a writer waits for another import
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal" and self.path != ":memory:":
+                raise StoreError(f"{self.path}: cannot switch the store to WAL mode")
+        self._migrate()
 
     # -- schema -----------------------------------------------------------
     def _migrate(self):
@@ -244,17 +263,23 @@ class SQLiteStore(Store):
 
     # -- transactions -----------------------------------------------------
     @contextlib.contextmanager
+    def _joined(self):
+        """A nested :meth:`transaction`: part of the outer one."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+
+    @contextlib.contextmanager
     def transaction(self):
         """One atomic unit of work; nested calls join the outer one.
 
         Any exception rolls everything back; Ctrl-C becomes :class:`Interrupted`.
         """
         if self._depth:
-            self._depth += 1
-            try:
+            with self._joined():
                 yield self
-            finally:
-                self._depth -= 1
             return
         if self.read_only:
             raise StoreError(f"{self.path}: the store is read-only here (file or folder not writable); "
